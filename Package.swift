@@ -1,0 +1,83 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// The engine's numeric code is compiled optimised even in debug builds: unoptimised Swift
+/// arithmetic is tens of times slower, which would make its tests crawl.
+let optimisedNumerics: [SwiftSetting] = [.unsafeFlags(["-O"])]
+
+let package = Package(
+    name: "diffusion-gateway",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "diffusion-gateway", targets: ["diffusion-gateway"]),
+        .library(name: "AuthKit", targets: ["AuthKit"]),
+        .library(name: "Providers", targets: ["Providers"]),
+        .library(name: "LocalProvider", targets: ["LocalProvider"]),
+        .library(name: "Gateway", targets: ["Gateway"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // System libraries: module maps only; each is reached through one small Swift wrapper.
+        .systemLibrary(
+            name: "CCurl", pkgConfig: "libcurl",
+            providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(
+            name: "COpenSSL", pkgConfig: "openssl",
+            providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CBLAS", pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+
+        .target(
+            name: "HTTPClient",
+            dependencies: ["CCurl", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "AuthKit",
+            dependencies: ["HTTPClient", "COpenSSL", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "Providers",
+            dependencies: ["HTTPClient", .product(name: "Logging", package: "swift-log")]),
+        .target(
+            name: "LocalProvider",
+            dependencies: ["Providers", "CBLAS", "CZlib", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: optimisedNumerics),
+        .target(
+            name: "Gateway",
+            dependencies: [
+                "AuthKit", "Providers", "LocalProvider", "CSQLite",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .executableTarget(
+            name: "diffusion-gateway",
+            dependencies: [
+                "Gateway",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(
+            name: "GatewayTests",
+            dependencies: [
+                "Gateway",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+    ]
+)
