@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build
+.PHONY: run test build bench
 
 run:
 	./scripts/run.sh
@@ -11,3 +11,6 @@ build:
 	./scripts/install-deps.sh
 	swift build
 
+
+bench:
+	./scripts/bench.sh
