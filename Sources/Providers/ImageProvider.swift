@@ -17,8 +17,11 @@ public typealias ProgressHandler = @Sendable (GenerationProgress) -> Void
 
 /// A step of a running generation, as far as the provider can tell.
 public enum GenerationProgress: Sendable, Equatable {
-    /// The provider accepted the job and is starting (a remote cold start happens here).
-    case starting
+    /// The provider took the job but it waits its turn (a local queue, a remote queue).
+    case queued
+    /// The provider's backend acknowledged the job (a remote call id, the local engine started).
+    /// The router's start deadline ends here: a cold start slower than that fails over.
+    case started
     /// Denoising step `step` of `total` finished.
     case step(Int, of: Int)
 }
