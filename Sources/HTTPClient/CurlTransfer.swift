@@ -214,7 +214,7 @@ extension CurlTransfer {
             options.check(ccurl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)))
         }
         configureMethod(request, &options)
-        configureConnection(configuration, &options)
+        configureConnection(configuration, overTLS: request.url.lowercased().hasPrefix("https:"), &options)
         if let failure = options.firstFailure {
             throw .transport("libcurl rejected an option: \(String(cString: curl_easy_strerror(failure)))")
         }
@@ -242,7 +242,11 @@ extension CurlTransfer {
         }
     }
 
-    private func configureConnection(_ configuration: HTTPClient.Configuration, _ options: inout CurlOptions) {
+    /// `CURLOPT_PIPEWAIT` is set only where a connection can turn out to multiplex (TLS with ALPN, or prior
+    /// knowledge): on plain HTTP/1.1 it would make concurrent requests to one host wait for each other.
+    private func configureConnection(
+        _ configuration: HTTPClient.Configuration, overTLS: Bool, _ options: inout CurlOptions
+    ) {
         options.set(CURLOPT_SSL_VERIFYPEER, configuration.verifyTLS ? 1 : 0)
         options.set(CURLOPT_SSL_VERIFYHOST, configuration.verifyTLS ? 2 : 0)
         if let caBundlePath = configuration.caBundlePath { options.set(CURLOPT_CAINFO, caBundlePath) }
@@ -251,7 +255,7 @@ extension CurlTransfer {
             options.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
         case .http2OverTLS:
             options.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
-            options.set(CURLOPT_PIPEWAIT, 1)
+            if overTLS { options.set(CURLOPT_PIPEWAIT, 1) }
         case .http2PriorKnowledge:
             options.set(CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2_PRIOR_KNOWLEDGE))
             options.set(CURLOPT_PIPEWAIT, 1)
