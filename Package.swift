@@ -82,6 +82,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(
+            name: "ProviderBenchmarks",
+            dependencies: [
+                "Providers", "Worker", "LocalProvider",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/ProviderBenchmarks"),
         .testTarget(
             name: "ProvidersTests",
             dependencies: [

@@ -1,0 +1,103 @@
+// Measures what the banana adapter and the router add to a generation, against a self-hosted worker on
+// loopback whose provider answers at once, and how soon a long-polling adapter sees a result the backend
+// has just finished. Run it through scripts/bench-providers.sh (release build).
+import Foundation
+import HummingbirdTesting
+import LocalProvider
+import Logging
+import Providers
+import Synchronization
+import Worker
+
+/// Answers at once with a tiny fixed PNG; optionally waits `delay` first and records when it finished.
+final class InstantBackend: ImageProvider {
+    let name = "backend"
+    let capabilities = ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: [])
+    let delay: Duration
+    let finishedAt = Mutex<ContinuousClock.Instant?>(nil)
+    static let png = try! PNGEncoder.encode(rgb: [UInt8](repeating: 128, count: 8 * 8 * 3), width: 8, height: 8)
+
+    init(delay: Duration = .zero) { self.delay = delay }
+
+    func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws -> GeneratedImage {
+        if delay > .zero { try await Task.sleep(for: delay) }
+        finishedAt.withLock { $0 = .now }
+        return GeneratedImage(data: Self.png, seed: request.seed)
+    }
+}
+
+func percentile(_ sorted: [Duration], _ fraction: Double) -> Duration {
+    sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
+}
+
+func milliseconds(_ duration: Duration) -> String {
+    let (seconds, attoseconds) = duration.components
+    return String(format: "%.3f ms", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+}
+
+let iterations = Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "") ?? 2000
+let request = GenerationRequest(prompt: "bench", width: 8, height: 8, steps: 1, seed: 1)
+
+func measure(_ label: String, _ body: () async throws -> Void) async throws {
+    for _ in 0..<50 { try await body() }
+    var samples: [Duration] = []
+    samples.reserveCapacity(iterations)
+    for _ in 0..<iterations {
+        let start = ContinuousClock.now
+        try await body()
+        samples.append(.now - start)
+    }
+    samples.sort()
+    print("| \(label) | \(milliseconds(percentile(samples, 0.5))) | \(milliseconds(percentile(samples, 0.99))) |")
+}
+
+var quiet = Logger(label: "bench.worker")
+quiet.logLevel = .warning
+
+let backend = InstantBackend()
+let app = buildWorkerApplication(
+    provider: backend, configuration: WorkerConfiguration(port: 0, apiKey: "bench", queueCapacity: 64), logger: quiet)
+try await app.test(.live) { client in
+    let baseURL = "http://127.0.0.1:\(client.port!)"
+    let capabilities = ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: [])
+    let v4 = BananaProvider(
+        name: "v4", configuration: BananaConfiguration(style: .v4(baseURL: baseURL), apiKey: "bench"),
+        capabilities: capabilities)
+    let direct = BananaProvider(
+        name: "direct", configuration: BananaConfiguration(style: .direct(appURL: baseURL, route: "/"), apiKey: "bench"),
+        capabilities: capabilities)
+    let router = ProviderRouter(providers: [v4, direct, backend])
+
+    print("| path (\(iterations) sequential calls) | p50 | p99 |")
+    print("| --- | --- | --- |")
+    try await measure("provider called in-process (baseline)") { _ = try await backend.generate(request) { _ in } }
+    try await measure("router -> in-process provider") { _ = try await router.generate(request, chain: ["backend"]) }
+    try await measure("router -> banana v4 -> worker (loopback)") { _ = try await router.generate(request, chain: ["v4"]) }
+    try await measure("router -> banana direct -> worker (loopback)") {
+        _ = try await router.generate(request, chain: ["direct"])
+    }
+}
+
+// How soon after the backend finishes does the adapter return? The worker answers `check` by long polling,
+// so this is one loopback round trip, not a polling interval.
+let slowBackend = InstantBackend(delay: .milliseconds(300))
+let slowApp = buildWorkerApplication(
+    provider: slowBackend, configuration: WorkerConfiguration(port: 0, apiKey: "bench", longPollWindow: .seconds(5)), logger: quiet)
+try await slowApp.test(.live) { client in
+    let adapter = BananaProvider(
+        name: "v4",
+        configuration: BananaConfiguration(
+            style: .v4(baseURL: "http://127.0.0.1:\(client.port!)"), apiKey: "bench", startOnly: true),
+        capabilities: ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: []))
+    var lags: [Duration] = []
+    for _ in 0..<50 {
+        _ = try await adapter.generate(request) { _ in }
+        let done = ContinuousClock.now
+        lags.append(done - slowBackend.finishedAt.withLock { $0! })
+    }
+    lags.sort()
+    print("")
+    print("| backend finished -> v4 adapter returned (50 jobs of 300 ms, startOnly + long-poll check) | p50 | p99 |")
+    print("| --- | --- | --- |")
+    print("| lag | \(milliseconds(percentile(lags, 0.5))) | \(milliseconds(percentile(lags, 0.99))) |")
+}
