@@ -91,6 +91,11 @@ let package = Package(
             ],
             path: "Benchmarks/ProviderBenchmarks"),
         .testTarget(
+            name: "LocalProviderTests",
+            dependencies: ["LocalProvider"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: optimisedNumerics),
+        .testTarget(
             name: "ProvidersTests",
             dependencies: [
                 "Providers", "HTTPClient", "LocalProvider", "Worker",
