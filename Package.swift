@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(
             name: "LocalProviderTests",
             dependencies: ["LocalProvider"],
-            resources: [.copy("Fixtures")],
+            exclude: ["Fixtures"],
             swiftSettings: optimisedNumerics),
         .testTarget(
             name: "ProvidersTests",

@@ -28,7 +28,7 @@ import Testing
     }
 
     @Test(arguments: cases) func followsDiffusers(_ testCase: Case) throws {
-        let document = try Fixture.json("schedulers/schedulers.json")
+        let document = try ReferenceData.json("schedulers/schedulers.json")
         let records = try #require(document["cases"] as? [[String: Any]])
         let record = try #require(
             records.first {

@@ -30,7 +30,7 @@ import Testing
 /// Several draws in a row from one generator, short and long, against the recorded torch values.
 @Suite struct TorchRandomSequenceTests {
     @Test func drawsInARowMatchTorch() throws {
-        let document = try Fixture.json("schedulers/random.json")
+        let document = try ReferenceData.json("schedulers/random.json")
         let draws = try #require(document["draws"] as? [[String: Any]])
         for draw in draws {
             let seed = try #require((draw["seed"] as? NSNumber)?.uint64Value)

@@ -1,10 +1,11 @@
 import Foundation
 import Testing
 
-/// Reads committed reference data from the test bundle's `Fixtures` folder.
-enum Fixture {
+/// Reads committed reference data from the `Fixtures` folder beside the tests.
+enum ReferenceData {
     static func url(_ relativePath: String) throws -> URL {
-        let url = try #require(Bundle.module.resourceURL).appendingPathComponent("Fixtures/\(relativePath)")
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/\(relativePath)")
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw FixtureMissing(path: url.path)
         }
