@@ -1,0 +1,114 @@
+/// A 2-D convolution over NCHW tensors (weights `[out, in, kh, kw]`), computed as im2col + one GEMM per image.
+struct Conv2d: Sendable {
+    let weight: Tensor
+    let bias: Tensor?
+    let stride: Int
+    let padding: Int
+
+    var outputChannels: Int { weight.shape[0] }
+    var inputChannels: Int { weight.shape[1] }
+    var kernelHeight: Int { weight.shape[2] }
+    var kernelWidth: Int { weight.shape[3] }
+
+    init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
+        precondition(weight.shape.count == 4, "conv2d weight must be 4-D, got \(weight.shape)")
+        precondition(bias == nil || bias!.shape == [weight.shape[0]], "conv2d bias does not match \(weight.shape)")
+        precondition(stride >= 1 && padding >= 0)
+        self.weight = weight
+        self.bias = bias
+        self.stride = stride
+        self.padding = padding
+    }
+
+    /// Loads `<prefix>.weight` and `<prefix>.bias` for a square `kernel` convolution.
+    init(
+        _ weights: WeightLoader, _ prefix: String, input: Int, output: Int, kernel: Int, stride: Int = 1,
+        padding: Int = 0
+    ) throws {
+        self.init(
+            weight: try weights.tensor("\(prefix).weight", shape: [output, input, kernel, kernel]),
+            bias: try weights.tensor("\(prefix).bias", shape: [output]), stride: stride, padding: padding)
+    }
+
+    /// Convolves `input` (`[N, C_in, H, W]`), giving `[N, C_out, H_out, W_out]`.
+    func callAsFunction(_ input: Tensor) -> Tensor {
+        precondition(input.shape.count == 4 && input.shape[1] == inputChannels, "conv2d got \(input.shape)")
+        let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
+        let outHeight = (height + 2 * padding - kernelHeight) / stride + 1
+        let outWidth = (width + 2 * padding - kernelWidth) / stride + 1
+        let outPlane = outHeight * outWidth
+        let patch = inputChannels * kernelHeight * kernelWidth
+        let isPointwise = kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0
+        var columns = isPointwise ? [] : [Float](repeating: 0, count: patch * outPlane)
+        let outputs = outputChannels
+        let inputPlane = inputChannels * height * width
+        return Tensor(shape: [batch, outputs, outHeight, outWidth]) { output in
+            let out = output.baseAddress!
+            input.scalars.withUnsafeBufferPointer { x in
+                weight.scalars.withUnsafeBufferPointer { w in
+                    for image in 0..<batch {
+                        let target = out + image * outputs * outPlane
+                        fillBias(target, plane: outPlane)
+                        let source = x.baseAddress! + image * inputPlane
+                        if isPointwise {
+                            BLAS.gemm(
+                                m: outputs, n: outPlane, k: patch, a: w.baseAddress!, lda: patch, b: source,
+                                ldb: outPlane, beta: bias == nil ? 0 : 1, c: target, ldc: outPlane)
+                            continue
+                        }
+                        columns.withUnsafeMutableBufferPointer { columns in
+                            imageToColumns(
+                                source, height: height, width: width, outHeight: outHeight, outWidth: outWidth,
+                                into: columns.baseAddress!)
+                            BLAS.gemm(
+                                m: outputs, n: outPlane, k: patch, a: w.baseAddress!, lda: patch,
+                                b: columns.baseAddress!, ldb: outPlane, beta: bias == nil ? 0 : 1, c: target,
+                                ldc: outPlane)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private func fillBias(_ target: UnsafeMutablePointer<Float>, plane: Int) {
+        guard let bias else { return }
+        for channel in 0..<outputChannels {
+            (target + channel * plane).update(repeating: bias.scalars[channel], count: plane)
+        }
+    }
+
+    /// Lays out every receptive field as a column: row `(c, ky, kx)`, column `(oy, ox)`; zero outside the image.
+    private func imageToColumns(
+        _ source: UnsafePointer<Float>, height: Int, width: Int, outHeight: Int, outWidth: Int,
+        into columns: UnsafeMutablePointer<Float>
+    ) {
+        let (kernelHeight, kernelWidth, stride, padding) = (kernelHeight, kernelWidth, stride, padding)
+        let outPlane = outHeight * outWidth
+        let rowsPerChannel = kernelHeight * kernelWidth
+        Parallel.forRanges(count: inputChannels, minimumPerChunk: max(1, 65_536 / max(1, rowsPerChannel * outPlane))) {
+            channels in
+            for channel in channels {
+                let plane = source + channel * height * width
+                for ky in 0..<kernelHeight {
+                    for kx in 0..<kernelWidth {
+                        let row = columns + ((channel * kernelHeight + ky) * kernelWidth + kx) * outPlane
+                        for oy in 0..<outHeight {
+                            let y = oy * stride + ky - padding
+                            let target = row + oy * outWidth
+                            guard y >= 0 && y < height else {
+                                target.update(repeating: 0, count: outWidth)
+                                continue
+                            }
+                            let line = plane + y * width
+                            for ox in 0..<outWidth {
+                                let x = ox * stride + kx - padding
+                                target[ox] = (x >= 0 && x < width) ? line[x] : 0
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,31 @@
+/// diffusers' `BasicTransformerBlock`: self-attention, cross-attention to the text context and a GEGLU
+/// feed-forward, each after a layer norm and with a residual connection.
+struct TransformerBlock: Sendable {
+    let norm1: LayerNorm
+    let selfAttention: Attention
+    let norm2: LayerNorm
+    let crossAttention: Attention
+    let norm3: LayerNorm
+    let feedForward: FeedForward
+
+    init(_ weights: WeightLoader, _ prefix: String, width: Int, heads: Int, contextWidth: Int) throws {
+        norm1 = try LayerNorm(weights, "\(prefix).norm1", features: width, epsilon: 1e-5)
+        selfAttention = try Attention(
+            weights, "\(prefix).attn1", queryWidth: width, contextWidth: width, innerWidth: width, heads: heads,
+            projectionBias: false)
+        norm2 = try LayerNorm(weights, "\(prefix).norm2", features: width, epsilon: 1e-5)
+        crossAttention = try Attention(
+            weights, "\(prefix).attn2", queryWidth: width, contextWidth: contextWidth, innerWidth: width, heads: heads,
+            projectionBias: false)
+        norm3 = try LayerNorm(weights, "\(prefix).norm3", features: width, epsilon: 1e-5)
+        feedForward = try FeedForward(weights, "\(prefix).ff", width: width)
+    }
+
+    /// `input` is `[N, tokens, width]`, `context` `[N, contextTokens, contextWidth]`.
+    func callAsFunction(_ input: Tensor, context: Tensor) -> Tensor {
+        var hidden = input.adding(selfAttention(norm1(input)))
+        hidden.add(crossAttention(norm2(hidden), context: context))
+        hidden.add(feedForward(norm3(hidden)))
+        return hidden
+    }
+}

@@ -1,0 +1,71 @@
+/// SD 1.x's denoiser (diffusers' `UNet2DConditionModel`): predicts the noise in `latents` at `timestep`,
+/// conditioned on the text encoder's hidden states.
+public struct UNet: Sendable {
+    public let config: UNetConfig
+    let convIn: Conv2d
+    let timeFeatures: TimestepEmbedding
+    let timeLinear1: Linear
+    let timeLinear2: Linear
+    let downBlocks: [UNetDownBlock]
+    let midBlock: UNetMidBlock
+    let upBlocks: [UNetUpBlock]
+    let normOut: GroupNorm
+    let convOut: Conv2d
+
+    init(weights: WeightLoader, config: UNetConfig) throws {
+        let base = config.blockOutChannels[0]
+        let timeChannels = base * 4
+        convIn = try Conv2d(weights, "conv_in", input: config.inChannels, output: base, kernel: 3, padding: 1)
+        timeFeatures = TimestepEmbedding(
+            channels: base, flipSinToCos: config.flipSinToCos, frequencyShift: config.freqShift)
+        timeLinear1 = try Linear(weights, "time_embedding.linear_1", input: base, output: timeChannels)
+        timeLinear2 = try Linear(weights, "time_embedding.linear_2", input: timeChannels, output: timeChannels)
+        downBlocks = try config.blockOutChannels.indices.map {
+            try UNetDownBlock(weights, index: $0, config: config, timeChannels: timeChannels)
+        }
+        midBlock = try UNetMidBlock(weights, config: config, timeChannels: timeChannels)
+        upBlocks = try config.blockOutChannels.indices.map {
+            try UNetUpBlock(weights, index: $0, config: config, timeChannels: timeChannels)
+        }
+        normOut = try GroupNorm(
+            weights, "conv_norm_out", groups: config.normNumGroups, channels: base, epsilon: config.normEps)
+        convOut = try Conv2d(weights, "conv_out", input: base, output: config.outChannels, kernel: 3, padding: 1)
+        self.config = config
+    }
+
+    /// The predicted noise, shaped like `latents` (`[N, in_channels, H, W]`, H and W divisible by
+    /// 2^(stages - 1)); `context` is `[N, tokens, cross_attention_dim]`.
+    ///
+    /// Compute-bound: call it from a dedicated thread, not from Swift concurrency's cooperative pool.
+    public func forward(latents: Tensor, timestep: Float, context: Tensor) throws -> Tensor {
+        let factor = 1 << (config.blockOutChannels.count - 1)
+        guard latents.shape.count == 4, latents.shape[1] == config.inChannels, latents.shape[0] > 0,
+            latents.shape[2] > 0, latents.shape[3] > 0, latents.shape[2] % factor == 0, latents.shape[3] % factor == 0
+        else {
+            throw ModelInputError.invalidShape(
+                "UNet latents must be [N, \(config.inChannels), H, W] with H and W multiples of \(factor), got \(latents.shape)")
+        }
+        guard context.shape.count == 3, context.shape[0] == latents.shape[0], context.shape[1] > 0,
+            context.shape[2] == config.crossAttentionDim
+        else {
+            throw ModelInputError.invalidShape(
+                "UNet context must be [\(latents.shape[0]), tokens, \(config.crossAttentionDim)], got \(context.shape)")
+        }
+        let batch = latents.shape[0]
+        let features = timeFeatures(timestep)
+        let repeated = Tensor(
+            shape: [batch, features.count], scalars: Array([[Float]](repeating: features.scalars, count: batch).joined()))
+        let activatedTime = Activation.silu(timeLinear2(Activation.silu(timeLinear1(repeated))))
+
+        var hidden = convIn(latents)
+        var skips = [hidden]
+        for block in downBlocks {
+            hidden = block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
+        }
+        hidden = midBlock(hidden, activatedTime: activatedTime, context: context)
+        for block in upBlocks {
+            hidden = block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
+        }
+        return convOut(normOut(hidden, thenSiLU: true))
+    }
+}

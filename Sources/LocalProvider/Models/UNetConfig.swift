@@ -1,0 +1,155 @@
+/// The UNet's architecture, from `unet/config.json` (diffusers' `UNet2DConditionModel`), resolved per block.
+public struct UNetConfig: Sendable, Equatable {
+    public var inChannels: Int
+    public var outChannels: Int
+    public var blockOutChannels: [Int]
+    public var layersPerBlock: Int
+    /// Attention heads in each down block (up blocks use the list reversed, the mid block the last entry).
+    public var attentionHeads: [Int]
+    /// Transformer blocks inside each cross-attention block.
+    public var transformerLayers: [Int]
+    public var crossAttentionDim: Int
+    public var normNumGroups: Int
+    public var normEps: Float
+    /// Whether down block `i` (and up block `count - 1 - i`) has cross-attention transformers.
+    public var downBlockHasAttention: [Bool]
+    public var upBlockHasAttention: [Bool]
+    public var flipSinToCos: Bool
+    public var freqShift: Float
+    public var useLinearProjection: Bool
+    public var downsamplePadding: Int
+    public var sampleSize: Int?
+
+    /// SD 1.4/1.5's UNet.
+    public static let stableDiffusion1 = UNetConfig(
+        inChannels: 4, outChannels: 4, blockOutChannels: [320, 640, 1280, 1280], layersPerBlock: 2,
+        attentionHeads: [8, 8, 8, 8], transformerLayers: [1, 1, 1, 1], crossAttentionDim: 768, normNumGroups: 32,
+        normEps: 1e-5, downBlockHasAttention: [true, true, true, false], upBlockHasAttention: [false, true, true, true],
+        flipSinToCos: true, freqShift: 0, useLinearProjection: false, downsamplePadding: 1, sampleSize: 64)
+
+    /// Reads and checks `unet/config.json`.
+    public static func load(path: String) throws -> UNetConfig {
+        try ModelConfig.decode(RawUNetConfig.self, from: path).resolved(source: path)
+    }
+}
+
+/// `unet/config.json` as written, before per-block values are expanded and unsupported options rejected.
+struct RawUNetConfig: Decodable {
+    var inChannels: Int = 4
+    var outChannels: Int = 4
+    var blockOutChannels: [Int] = [320, 640, 1280, 1280]
+    var layersPerBlock: Int = 2
+    var attentionHeadDim: PerBlockValue? = .shared(8)
+    var numAttentionHeads: PerBlockValue?
+    var transformerLayersPerBlock: PerBlockValue?
+    var crossAttentionDim: Int = 1280
+    var normNumGroups: Int = 32
+    var normEps: Float = 1e-5
+    var downBlockTypes: [String] = []
+    var upBlockTypes: [String] = []
+    var midBlockType: String? = "UNetMidBlock2DCrossAttn"
+    var flipSinToCos: Bool = true
+    var freqShift: Float = 0
+    var useLinearProjection: Bool = false
+    var downsamplePadding: Int = 1
+    var sampleSize: Int?
+    var actFn: String = "silu"
+    var classEmbedType: String?
+    var additionEmbedType: String?
+    var timeEmbeddingType: String = "positional"
+    var resnetTimeScaleShift: String = "default"
+    var centerInputSample: Bool = false
+    var dualCrossAttention: Bool = false
+
+    private enum CodingKeys: String, CodingKey {
+        case inChannels, outChannels, blockOutChannels, layersPerBlock, attentionHeadDim, numAttentionHeads
+        case transformerLayersPerBlock, crossAttentionDim, normNumGroups, normEps, downBlockTypes, upBlockTypes
+        case midBlockType, flipSinToCos, freqShift, useLinearProjection, downsamplePadding, sampleSize, actFn
+        case classEmbedType, additionEmbedType, timeEmbeddingType, resnetTimeScaleShift, centerInputSample
+        case dualCrossAttention
+    }
+
+    init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ fallback: T) throws -> T {
+            try c.decodeIfPresent(T.self, forKey: key) ?? fallback
+        }
+        inChannels = try value(.inChannels, inChannels)
+        outChannels = try value(.outChannels, outChannels)
+        blockOutChannels = try value(.blockOutChannels, blockOutChannels)
+        layersPerBlock = try value(.layersPerBlock, layersPerBlock)
+        attentionHeadDim = try c.decodeIfPresent(PerBlockValue.self, forKey: .attentionHeadDim) ?? attentionHeadDim
+        numAttentionHeads = try c.decodeIfPresent(PerBlockValue.self, forKey: .numAttentionHeads)
+        transformerLayersPerBlock = try c.decodeIfPresent(PerBlockValue.self, forKey: .transformerLayersPerBlock)
+        crossAttentionDim = try value(.crossAttentionDim, crossAttentionDim)
+        normNumGroups = try value(.normNumGroups, normNumGroups)
+        normEps = try value(.normEps, normEps)
+        downBlockTypes = try value(.downBlockTypes, downBlockTypes)
+        upBlockTypes = try value(.upBlockTypes, upBlockTypes)
+        midBlockType = try c.decodeIfPresent(String.self, forKey: .midBlockType) ?? midBlockType
+        flipSinToCos = try value(.flipSinToCos, flipSinToCos)
+        freqShift = try value(.freqShift, freqShift)
+        useLinearProjection = try value(.useLinearProjection, useLinearProjection)
+        downsamplePadding = try value(.downsamplePadding, downsamplePadding)
+        sampleSize = try c.decodeIfPresent(Int.self, forKey: .sampleSize)
+        actFn = try value(.actFn, actFn)
+        classEmbedType = try c.decodeIfPresent(String.self, forKey: .classEmbedType)
+        additionEmbedType = try c.decodeIfPresent(String.self, forKey: .additionEmbedType)
+        timeEmbeddingType = try value(.timeEmbeddingType, timeEmbeddingType)
+        resnetTimeScaleShift = try value(.resnetTimeScaleShift, resnetTimeScaleShift)
+        centerInputSample = try value(.centerInputSample, centerInputSample)
+        dualCrossAttention = try value(.dualCrossAttention, dualCrossAttention)
+    }
+
+    func resolved(source: String) throws -> UNetConfig {
+        let count = blockOutChannels.count
+        guard count >= 1, layersPerBlock >= 1, blockOutChannels.allSatisfy({ $0 > 0 }) else {
+            throw CheckpointError.invalidConfig("\(source): block_out_channels and layers_per_block must be positive")
+        }
+        guard downBlockTypes.count == count, upBlockTypes.count == count else {
+            throw CheckpointError.invalidConfig(
+                "\(source): \(count) block_out_channels but \(downBlockTypes.count) down and \(upBlockTypes.count) up block types")
+        }
+        let down = try downBlockTypes.map { type -> Bool in
+            switch type {
+            case "CrossAttnDownBlock2D": return true
+            case "DownBlock2D": return false
+            default: throw CheckpointError.unsupportedModel("\(source): down block type \(type)")
+            }
+        }
+        let up = try upBlockTypes.map { type -> Bool in
+            switch type {
+            case "CrossAttnUpBlock2D": return true
+            case "UpBlock2D": return false
+            default: throw CheckpointError.unsupportedModel("\(source): up block type \(type)")
+            }
+        }
+        guard midBlockType == "UNetMidBlock2DCrossAttn" else {
+            throw CheckpointError.unsupportedModel("\(source): mid block type \(midBlockType ?? "none")")
+        }
+        let unsupported: [(Bool, String)] = [
+            (actFn != "silu", "act_fn \(actFn)"),
+            (classEmbedType != nil, "class_embed_type"),
+            (additionEmbedType != nil, "addition_embed_type"),
+            (timeEmbeddingType != "positional", "time_embedding_type \(timeEmbeddingType)"),
+            (resnetTimeScaleShift != "default", "resnet_time_scale_shift \(resnetTimeScaleShift)"),
+            (centerInputSample, "center_input_sample"),
+            (dualCrossAttention, "dual_cross_attention"),
+        ]
+        if let (_, option) = unsupported.first(where: { $0.0 }) {
+            throw CheckpointError.unsupportedModel("\(source): \(option)")
+        }
+        guard let headsValue = numAttentionHeads ?? attentionHeadDim else {
+            throw CheckpointError.invalidConfig("\(source): neither num_attention_heads nor attention_head_dim is set")
+        }
+        let heads = try headsValue.values(count: count, name: "attention heads")
+        let layers = try (transformerLayersPerBlock ?? .shared(1)).values(
+            count: count, name: "transformer_layers_per_block")
+        return UNetConfig(
+            inChannels: inChannels, outChannels: outChannels, blockOutChannels: blockOutChannels,
+            layersPerBlock: layersPerBlock, attentionHeads: heads, transformerLayers: layers,
+            crossAttentionDim: crossAttentionDim, normNumGroups: normNumGroups, normEps: normEps,
+            downBlockHasAttention: down, upBlockHasAttention: up, flipSinToCos: flipSinToCos, freqShift: freqShift,
+            useLinearProjection: useLinearProjection, downsamplePadding: downsamplePadding, sampleSize: sampleSize)
+    }
+}
