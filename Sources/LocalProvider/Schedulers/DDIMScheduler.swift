@@ -5,7 +5,8 @@ struct DDIMScheduler: DiffusionScheduler {
     private let integerTimesteps: [Int]
     private let schedule: NoiseSchedule
     private let stride: Int
-    private let configuration: SchedulerConfiguration
+    private let setAlphaToOne: Bool
+    private let clipRange: Float?
 
     init(steps: Int, configuration: SchedulerConfiguration) {
         let train = configuration.trainTimesteps
@@ -23,21 +24,22 @@ struct DDIMScheduler: DiffusionScheduler {
         timesteps = integerTimesteps.map(Float.init)
         schedule = NoiseSchedule(configuration)
         stride = train / steps
-        self.configuration = configuration
+        setAlphaToOne = configuration.setAlphaToOne ?? true
+        clipRange = configuration.clipSample ?? true ? Float(configuration.clipSampleRange) : nil
     }
 
     mutating func step(_ modelOutput: [Float], index: Int, sample: [Float], random: inout TorchRandom) -> [Float] {
         let timestep = integerTimesteps[index]
-        let alpha = schedule.alphaCumprod(at: timestep, setAlphaToOne: configuration.setAlphaToOne)
-        let alphaPrevious = schedule.alphaCumprod(at: timestep - stride, setAlphaToOne: configuration.setAlphaToOne)
+        let alpha = schedule.alphaCumprod(at: timestep, setAlphaToOne: setAlphaToOne)
+        let alphaPrevious = schedule.alphaCumprod(at: timestep - stride, setAlphaToOne: setAlphaToOne)
         let betaRoot = (1 - alpha).squareRoot()
         let alphaRoot = alpha.squareRoot()
-        let range = Float(configuration.clipSampleRange)
+        let clipRange = self.clipRange
         let direction = (1 - alphaPrevious).squareRoot()
         let previousRoot = alphaPrevious.squareRoot()
         return Latents.combine(sample, modelOutput) { sample, epsilon in
             var original = (sample - betaRoot * epsilon) / alphaRoot
-            if configuration.clipSample { original = min(max(original, -range), range) }
+            if let clipRange { original = min(max(original, -clipRange), clipRange) }
             return previousRoot * original + direction * epsilon
         }
     }

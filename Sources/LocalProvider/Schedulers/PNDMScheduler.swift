@@ -35,7 +35,7 @@ struct PNDMScheduler: DiffusionScheduler {
         timesteps = integerTimesteps.map(Float.init)
         schedule = NoiseSchedule(configuration)
         stride = train / steps
-        setAlphaToOne = configuration.setAlphaToOne
+        setAlphaToOne = configuration.setAlphaToOne ?? false
     }
 
     mutating func step(_ modelOutput: [Float], index: Int, sample: [Float], random: inout TorchRandom) -> [Float] {

@@ -15,10 +15,12 @@ public struct SchedulerConfiguration: Sendable, Hashable {
     public var betaSchedule = "scaled_linear"
     /// Only `epsilon` (SD 1.x) is supported.
     public var predictionType = "epsilon"
-    public var setAlphaToOne = false
+    /// nil when absent: PNDM then uses false and DDIM true, their diffusers defaults.
+    public var setAlphaToOne: Bool? = false
     public var stepsOffset = 1
     public var skipPRKSteps = true
-    public var clipSample = false
+    /// nil when absent: DDIM then clips its predicted sample, as diffusers' default does.
+    public var clipSample: Bool? = false
     public var clipSampleRange = 1.0
     /// nil when the file predates the key: each scheduler then uses its own default, as diffusers does.
     public var timestepSpacing: TimestepSpacing?
@@ -33,8 +35,11 @@ public struct SchedulerConfiguration: Sendable, Hashable {
         public let description: String
     }
 
-    /// Reads `scheduler_config.json`, refusing values the engine does not implement.
+    /// Reads `scheduler_config.json`, refusing values the engine does not implement. Absent keys take
+    /// diffusers' defaults for the scheduler in use, not SD 1.x's values.
     public init(json data: Data) throws {
+        setAlphaToOne = nil
+        clipSample = nil
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
             throw InvalidConfiguration(description: "scheduler_config.json is not a JSON object")
         }
@@ -74,9 +79,9 @@ public struct SchedulerConfiguration: Sendable, Hashable {
         guard predictionType == "epsilon" else {
             throw InvalidConfiguration(description: "prediction_type '\(predictionType)' is not supported (epsilon)")
         }
-        setAlphaToOne = try flag("set_alpha_to_one") ?? setAlphaToOne
-        skipPRKSteps = try flag("skip_prk_steps") ?? skipPRKSteps
-        clipSample = try flag("clip_sample") ?? clipSample
+        setAlphaToOne = try flag("set_alpha_to_one")
+        skipPRKSteps = try flag("skip_prk_steps") ?? false
+        clipSample = try flag("clip_sample")
         clipSampleRange = try number("clip_sample_range") ?? clipSampleRange
         stepsOffset = Int(try number("steps_offset") ?? 0)
         if let spacing = object["timestep_spacing"] as? String {
