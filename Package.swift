@@ -7,7 +7,7 @@ let optimisedNumerics: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
 let package = Package(
     name: "diffusion-gateway",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "diffusion-gateway", targets: ["diffusion-gateway"]),
         .library(name: "AuthKit", targets: ["AuthKit"]),
@@ -54,7 +54,11 @@ let package = Package(
             dependencies: ["HTTPClient", .product(name: "Logging", package: "swift-log")]),
         .target(
             name: "LocalProvider",
-            dependencies: ["Providers", "CBLAS", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Providers", "CBLAS", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: optimisedNumerics),
         .target(
             name: "Gateway",
