@@ -73,6 +73,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(
+            name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
+
+        .testTarget(
+            name: "AuthKitTests",
+            dependencies: [
+                "AuthKit", "COpenSSL",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
