@@ -88,5 +88,11 @@ let package = Package(
                 "Gateway",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
     ]
 )
