@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(
             name: "AuthKitTests",
             dependencies: [
-                "AuthKit", "COpenSSL",
+                "AuthKit", "COpenSSL", "HTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(

@@ -62,10 +62,12 @@ public actor KeySetCache {
         return key
     }
 
-    /// Fetches now unless a fetch is already running (then waits for it); returns the cache's state after.
+    /// Fetches now, ignoring the minimum interval, unless a fetch is already running (then waits for it);
+    /// returns the cache's state after. For startup warm-up and operators; verification never needs it.
     @discardableResult
     public func refresh() async -> Status {
-        await fetchOrJoin(now: clock.now())
+        if inFlight == nil { startFetch(now: clock.now()) }
+        await inFlight?.value
         return status
     }
 

@@ -42,7 +42,9 @@ final class OpenSSLRSAKey: @unchecked Sendable {
         defer { BN_free(e) }
         guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLError("OSSL_PARAM_BLD_new") }
         defer { OSSL_PARAM_BLD_free(builder) }
-        guard OSSL_PARAM_BLD_push_BN(builder, "n", n) == 1, OSSL_PARAM_BLD_push_BN(builder, "e", e) == 1,
+        // The builder keeps the name pointers until OSSL_PARAM_BLD_to_param, so they must be static C strings.
+        guard OSSL_PARAM_BLD_push_BN(builder, Self.cString("n"), n) == 1,
+            OSSL_PARAM_BLD_push_BN(builder, Self.cString("e"), e) == 1,
             let params = OSSL_PARAM_BLD_to_param(builder)
         else { throw OpenSSLError("OSSL_PARAM_BLD_push_BN") }
         defer { OSSL_PARAM_free(params) }
@@ -191,6 +193,10 @@ final class OpenSSLRSAKey: @unchecked Sendable {
         let read = BIO_read(bio, &bytes, Int32(bytes.count))
         guard read == bytes.count else { throw OpenSSLError("BIO_read") }
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func cString(_ literal: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(literal.utf8Start).assumingMemoryBound(to: CChar.self)
     }
 
     /// SHA-256 of `bytes`.

@@ -20,7 +20,7 @@ import Testing
         #expect(key.keyID != "primary-key")
     }
 
-    @Test func privateKeyPEMRoundTrips() throws {
+    @Test func privateKeyPEMRoundTrips() async throws {
         let pem = try TestKeys.primary.privateKeyPEM()
         #expect(pem.hasPrefix("-----BEGIN PRIVATE KEY-----"))
         let reloaded = try DevSigningKey(privateKeyPEM: pem, keyID: "primary-key")

@@ -98,9 +98,13 @@ import Testing
         #expect(await Fixture.outcome(token) == "bad_signature")
     }
 
-    @Test func truncatedSignatureIsRefused() async {
-        let token = Fixture.token()
-        #expect(await Fixture.outcome(String(token.dropLast(4))) == "bad_signature")
+    @Test func truncatedOrExtendedSignatureIsRefused() async {
+        let parts = Fixture.token().split(separator: ".").map(String.init)
+        let signature = Base64URL.decode(parts[2])!
+        for altered in [Array(signature.dropLast(3)), [0] + signature, signature + [0], Array(signature.dropFirst())] {
+            let token = [parts[0], parts[1], Base64URL.encode(altered)].joined(separator: ".")
+            #expect(await Fixture.outcome(token) == "bad_signature")
+        }
     }
 
     @Test func expiredTokenIsRefused() async {

@@ -52,7 +52,7 @@ final class JWKSServer: Sendable {
         case .serve(let body, let extraHeaders):
             var headers = HTTPFields()
             headers[.contentType] = "application/json"
-            for (name, value) in extraHeaders { headers.append(HTTPField(name: HTTPField.Name(name)!, value: value)) }
+            for (name, value) in extraHeaders { headers[.init(name)!] = value }
             return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
         case .garbage:
             return Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(string: "<html>not json</html>")))
@@ -70,7 +70,7 @@ final class JWKSServer: Sendable {
         router.get("/certs") { _, _ in try await server.respond() }
         let (ports, portContinuation) = AsyncStream<Int>.makeStream()
         var logger = Logger(label: "JWKSServer")
-        logger.logLevel = .error
+        logger.logLevel = .critical
         let app = Application(
             router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
             onServerRunning: { channel in
