@@ -95,7 +95,9 @@ public struct CompactJWS: Sendable {
     public func verifySignature(with key: RSAPublicKey) throws(AuthError) {
         var token = token
         let valid = token.withUTF8 { bytes in
-            key.verify(signature: signature, message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<signingInputLength])))
+            key.verify(
+                signature: signature,
+                message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<signingInputLength])))
         }
         guard valid else { throw .badSignature("the RS256 signature does not verify with key \(keyID)") }
     }

@@ -10,7 +10,8 @@ public struct HTTPKeySetSource: KeySetSource {
     private let maxBytes: Int
 
     /// A source reading `url` with `client`, each fetch bounded by `timeout` and `maxBytes` of body.
-    public init(url: String, client: HTTPClient = .shared, timeout: Duration = .seconds(10), maxBytes: Int = 256 * 1024) {
+    public init(url: String, client: HTTPClient = .shared, timeout: Duration = .seconds(10), maxBytes: Int = 256 * 1024)
+    {
         self.url = url
         self.client = client
         self.timeout = timeout
@@ -26,7 +27,8 @@ public struct HTTPKeySetSource: KeySetSource {
         guard response.status == 200 else {
             throw KeySetError("key set endpoint \(url) answered HTTP \(response.status)")
         }
-        let maxAge = KeySetDocument.freshness(cacheControl: response.header("Cache-Control"), age: response.header("Age"))
+        let maxAge = KeySetDocument.freshness(
+            cacheControl: response.header("Cache-Control"), age: response.header("Age"))
         return KeySetDocument(body: response.body, maxAge: maxAge)
     }
 }

@@ -111,7 +111,9 @@ public actor KeySetCache {
             fetchedAt = now
             expiresAt = now + lifetime
             lastError = nil
-            for reason in keySet.skipped { logger.notice("key left out of the key set", metadata: ["reason": "\(reason)"]) }
+            for reason in keySet.skipped {
+                logger.notice("key left out of the key set", metadata: ["reason": "\(reason)"])
+            }
         } catch {
             failures += 1
             lastError = "\(error)"

@@ -20,6 +20,7 @@ extension TrustedIssuer {
     ) {
         let source = HTTPKeySetSource(url: configuration.keySetURL, client: client)
         self.init(
-            configuration: configuration, keySet: KeySetCache(source: source, clock: clock, policy: policy, logger: logger))
+            configuration: configuration,
+            keySet: KeySetCache(source: source, clock: clock, policy: policy, logger: logger))
     }
 }

@@ -7,13 +7,16 @@ import Testing
     private static func jwks(_ keys: [DevSigningKey], maxAge: Int = 3600, age: Int? = nil) -> JWKSServer.Behaviour {
         var headers = [("Cache-Control", "public, max-age=\(maxAge), must-revalidate")]
         if let age { headers.append(("Age", "\(age)")) }
-        return .serve(body: JSONValue.object(["keys": .array(keys.map { .object($0.publicJWK) })]).serialized(), headers: headers)
+        return .serve(
+            body: JSONValue.object(["keys": .array(keys.map { .object($0.publicJWK) })]).serialized(), headers: headers)
     }
 
-    private static func verifier(url: String, clock: ManualClock, client: HTTPClient) -> (IDTokenVerifier, KeySetCache) {
+    private static func verifier(url: String, clock: ManualClock, client: HTTPClient) -> (IDTokenVerifier, KeySetCache)
+    {
         let cache = KeySetCache(source: HTTPKeySetSource(url: url, client: client, timeout: .seconds(5)), clock: clock)
         let verifier = IDTokenVerifier(
-            issuers: [TrustedIssuer(configuration: .google(clientIDs: [Fixture.clientID]), keySet: cache)], clock: clock,
+            issuers: [TrustedIssuer(configuration: .google(clientIDs: [Fixture.clientID]), keySet: cache)],
+            clock: clock,
             tokenCache: nil)
         return (verifier, cache)
     }

@@ -46,7 +46,8 @@ import Testing
 
     @Test(arguments: ["HS256", "HS384", "HS512", "RS384", "RS512", "PS256", "ES256", "EdDSA", "rs256"])
     func everyOtherAlgorithmIsRefused(alg: String) async throws {
-        let token = try TestKeys.primary.sign(header: ["alg": .string(alg), "kid": "primary-key"], claims: Fixture.claims())
+        let token = try TestKeys.primary.sign(
+            header: ["alg": .string(alg), "kid": "primary-key"], claims: Fixture.claims())
         #expect(await Fixture.outcome(token) == "unsupported_algorithm")
     }
 
@@ -127,6 +128,14 @@ import Testing
         #expect(await Fixture.outcome(token) == "issued_in_future")
     }
 
+    @Test func extremeTimeValuesAreRefusedWithoutOverflow() async {
+        let token = Fixture.token(["iat": .integer(.min), "exp": .integer(.max), "nbf": .integer(.min)])
+        #expect(await Fixture.outcome(token) == "lifetime_too_long")
+        #expect(await Fixture.outcome(Fixture.token(["exp": .integer(.min)])) == "expired")
+        #expect(await Fixture.outcome(Fixture.token(["nbf": .integer(.max)])) == "not_yet_valid")
+        #expect(await Fixture.outcome(Fixture.token(["iat": .integer(.max)])) == "issued_in_future")
+    }
+
     @Test func lifetimeLongerThanTheMaximumIsRefused() async {
         let token = Fixture.token(["iat": .integer(Fixture.now - 10), "exp": .integer(Fixture.now + 25 * 3600)])
         #expect(await Fixture.outcome(token) == "lifetime_too_long")
@@ -149,7 +158,8 @@ import Testing
     }
 
     @Test func audienceArrayWithTheClientIDIsAccepted() async {
-        #expect(await Fixture.outcome(Fixture.token(["aud": ["another-client", .string(Fixture.clientID)]])) == "accepted")
+        #expect(
+            await Fixture.outcome(Fixture.token(["aud": ["another-client", .string(Fixture.clientID)]])) == "accepted")
     }
 
     @Test func wrongOrMalformedAudienceIsRefused() async {
@@ -185,7 +195,9 @@ import Testing
     @Test func megabyteTokenIsRefused() async {
         let huge = String(repeating: "A", count: 1 << 20)
         #expect(await Fixture.outcome(huge + "." + huge + "." + huge) == "token_too_large")
-        #expect(await Fixture.outcome(Fixture.token(["name": .string(String(repeating: "x", count: 9000))])) == "token_too_large")
+        #expect(
+            await Fixture.outcome(Fixture.token(["name": .string(String(repeating: "x", count: 9000))]))
+                == "token_too_large")
     }
 
     @Test func fourSegmentsAreRefused() async {
@@ -209,7 +221,8 @@ import Testing
 
     @Test func duplicateHeaderKeysAreRefused() async throws {
         let header = Array(#"{"alg":"RS256","kid":"primary-key","alg":"none"}"#.utf8)
-        let token = try TestKeys.primary.sign(rawHeader: header, rawPayload: JSONValue.object(Fixture.claims()).serialized())
+        let token = try TestKeys.primary.sign(
+            rawHeader: header, rawPayload: JSONValue.object(Fixture.claims()).serialized())
         #expect(await Fixture.outcome(token) == "malformed")
     }
 
@@ -232,7 +245,8 @@ import Testing
     }
 
     @Test func wrongHostedDomainIsRefused() async {
-        let verifier = Fixture.verifier(configuration: .google(clientIDs: [Fixture.clientID], hostedDomains: ["corp.example"]))
+        let verifier = Fixture.verifier(
+            configuration: .google(clientIDs: [Fixture.clientID], hostedDomains: ["corp.example"]))
         #expect(await Fixture.outcome(Fixture.token(), verifier: verifier) == "wrong_hosted_domain")
         #expect(await Fixture.outcome(Fixture.token(["hd": nil]), verifier: verifier) == "wrong_hosted_domain")
         #expect(await Fixture.outcome(Fixture.token(["hd": "corp.example"]), verifier: verifier) == "accepted")
@@ -241,8 +255,10 @@ import Testing
     @Test func unverifiedEmailIsRefusedWhenRequired() async {
         let verifier = Fixture.verifier(
             configuration: .google(clientIDs: [Fixture.clientID], requireVerifiedEmail: true))
-        #expect(await Fixture.outcome(Fixture.token(["email_verified": false]), verifier: verifier) == "email_not_verified")
-        #expect(await Fixture.outcome(Fixture.token(["email_verified": nil]), verifier: verifier) == "email_not_verified")
+        #expect(
+            await Fixture.outcome(Fixture.token(["email_verified": false]), verifier: verifier) == "email_not_verified")
+        #expect(
+            await Fixture.outcome(Fixture.token(["email_verified": nil]), verifier: verifier) == "email_not_verified")
         #expect(await Fixture.outcome(Fixture.token(["email": nil]), verifier: verifier) == "email_not_verified")
         #expect(await Fixture.outcome(Fixture.token(["email_verified": "true"]), verifier: verifier) == "invalid_claim")
         #expect(await Fixture.outcome(Fixture.token(), verifier: verifier) == "accepted")
@@ -253,7 +269,9 @@ import Testing
         #expect(await Fixture.outcome(Fixture.token(["sub": ""])) == "invalid_claim")
         #expect(await Fixture.outcome(Fixture.token(["sub": nil])) == "invalid_claim")
         #expect(await Fixture.outcome(Fixture.token(["sub": 42])) == "invalid_claim")
-        #expect(await Fixture.outcome(Fixture.token(["sub": .string(String(repeating: "1", count: 256))])) == "invalid_claim")
+        #expect(
+            await Fixture.outcome(Fixture.token(["sub": .string(String(repeating: "1", count: 256))]))
+                == "invalid_claim")
     }
 
     @Test func secondIssuerWithItsOwnKeySetIsChosenByIss() async throws {
@@ -267,12 +285,14 @@ import Testing
                     configuration: .google(clientIDs: [Fixture.clientID]),
                     keySet: KeySetCache(source: CountingKeySetSource(keys: [TestKeys.primary]), clock: clock)),
                 TrustedIssuer(
-                    configuration: dev, keySet: KeySetCache(source: CountingKeySetSource(keys: [TestKeys.other]), clock: clock)),
+                    configuration: dev,
+                    keySet: KeySetCache(source: CountingKeySetSource(keys: [TestKeys.other]), clock: clock)),
             ], clock: clock, tokenCache: nil)
         let devToken = Fixture.token(["iss": "http://127.0.0.1:8080/dev", "aud": "gateway-dev"], key: TestKeys.other)
         #expect(try await verifier.verify(devToken).issuer == "http://127.0.0.1:8080/dev")
         #expect(await Fixture.outcome(Fixture.token(), verifier: verifier) == "accepted")
-        let crossSigned = Fixture.token(["iss": "http://127.0.0.1:8080/dev", "aud": "gateway-dev"], key: TestKeys.primary)
+        let crossSigned = Fixture.token(
+            ["iss": "http://127.0.0.1:8080/dev", "aud": "gateway-dev"], key: TestKeys.primary)
         #expect(await Fixture.outcome(crossSigned, verifier: verifier) == "unknown_key")
         let wrongAudience = Fixture.token(["iss": "http://127.0.0.1:8080/dev"], key: TestKeys.other)
         #expect(await Fixture.outcome(wrongAudience, verifier: verifier) == "wrong_audience")
