@@ -48,14 +48,16 @@ def main():
     verify(tokens[0])
     count = 0
     start = time.perf_counter()
+    cpu_start = time.process_time()
     while time.perf_counter() - start < seconds:
         for token in tokens:
             verify(token)
         count += len(tokens)
     elapsed = time.perf_counter() - start
+    cpu = time.process_time() - cpu_start
     print(json.dumps({"pyjwt_version": jwt.__version__, "cryptography_version": cryptography.__version__,
                       "python": sys.version.split()[0], "per_second": count / elapsed,
-                      "us_per_verify": elapsed / count * 1e6}, sort_keys=True))
+                      "per_cpu_second": count / cpu}, sort_keys=True))
 
 
 if __name__ == "__main__":

@@ -203,9 +203,7 @@ final class OpenSSLRSAKey: @unchecked Sendable {
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digest) { output in
-            _ = SHA256(
-                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
-                output.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            copenssl_sha256(bytes.baseAddress, bytes.count, output.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         return digest
     }
