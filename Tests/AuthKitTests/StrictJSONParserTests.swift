@@ -21,6 +21,10 @@ import Testing
         #expect(try parse("1800000000.0") == .float(1_800_000_000))
         #expect(try parse("1.8e9") == .float(1.8e9))
         #expect(try parse("-0") == .integer(0))
+        #expect(try parse("9223372036854775807") == .integer(.max))
+        #expect(try parse("-9223372036854775808") == .integer(.min))
+        #expect(throws: JSONParseError.self) { try parse("9223372036854775808") }
+        #expect(throws: JSONParseError.self) { try parse("-9223372036854775809") }
     }
 
     @Test(arguments: [
