@@ -105,6 +105,15 @@ let package = Package(
                 "Providers", "HTTPClient", "LocalProvider", "Worker",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
+        .executableTarget(
+            name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
+
+        .testTarget(
+            name: "AuthKitTests",
+            dependencies: [
+                "AuthKit", "COpenSSL", "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

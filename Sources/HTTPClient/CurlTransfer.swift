@@ -209,7 +209,8 @@ extension CurlTransfer {
         options.set(CURLOPT_HEADERDATA, pointer: context)
 
         options.set(CURLOPT_TIMEOUT_MS, remaining.wholeMillisecondsRoundedUp)
-        options.set(CURLOPT_CONNECTTIMEOUT_MS, max(1, min(request.connectTimeout, remaining).wholeMillisecondsRoundedUp))
+        options.set(
+            CURLOPT_CONNECTTIMEOUT_MS, max(1, min(request.connectTimeout, remaining).wholeMillisecondsRoundedUp))
         if maxResponseBytes > 0 && !request.isHead {
             options.check(ccurl_easy_setopt_offset(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(maxResponseBytes)))
         }
@@ -264,7 +265,8 @@ extension CurlTransfer {
         options.set(CURLOPT_MAXREDIRS, max(0, configuration.maxRedirects))
         options.set(CURLOPT_TCP_KEEPALIVE, 1)
         if configuration.reuseConnections {
-            options.set(CURLOPT_MAXAGE_CONN, max(1, configuration.idleConnectionTimeout.wholeMillisecondsRoundedUp / 1000))
+            options.set(
+                CURLOPT_MAXAGE_CONN, max(1, configuration.idleConnectionTimeout.wholeMillisecondsRoundedUp / 1000))
         } else {
             options.set(CURLOPT_FRESH_CONNECT, 1)
             options.set(CURLOPT_FORBID_REUSE, 1)

@@ -3,9 +3,9 @@ import Logging
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// libcurl's process-wide setup; Swift runs a global's initialiser once, thread-safely, on first use.
@@ -122,7 +122,8 @@ final class CurlWorker: @unchecked Sendable {
             for transfer in submissions where !transfer.isSettled {
                 let added = curl_multi_add_handle(multi, transfer.easy)
                 guard added == CURLM_OK else {
-                    transfer.complete(.failure(.transport("libcurl refused the transfer (multi code \(added.rawValue))")))
+                    transfer.complete(
+                        .failure(.transport("libcurl refused the transfer (multi code \(added.rawValue))")))
                     continue
                 }
                 active[transfer.easy] = transfer
@@ -168,7 +169,8 @@ final class CurlWorker: @unchecked Sendable {
             transfersFinished.add(1, ordering: .relaxed)
             let outcome = transfer.outcome(of: code)
             if case .failure(let error) = outcome {
-                logger.debug("HTTP transfer failed", metadata: ["reason": "\(error.reason)", "detail": "\(error.detail)"])
+                logger.debug(
+                    "HTTP transfer failed", metadata: ["reason": "\(error.reason)", "detail": "\(error.detail)"])
             }
             transfer.complete(outcome)
         }

@@ -10,6 +10,8 @@ extension HTTPClient {
     }
 
     /// Settings shared by every request a client sends.
+    ///
+    /// libcurl also honours the usual proxy environment variables (`http_proxy`, `https_proxy`, `no_proxy`).
     public struct Configuration: Sendable {
         /// Most connections open at once to one host (0: no limit).
         public var maxConnectionsPerHost: Int

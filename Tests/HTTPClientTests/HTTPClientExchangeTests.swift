@@ -103,6 +103,33 @@ struct HTTPClientExchangeTests {
         }
     }
 
+    @Test func interimContinueHeadersAreDropped() async throws {
+        try await withScriptedServer(.interimThenOK) { server in
+            try await withClient { client in
+                let response = try await client.execute(
+                    HTTPRequest(
+                        method: "POST", url: "http://127.0.0.1:\(server.port)/", headers: [("Expect", "100-continue")],
+                        body: Array("0123456789".utf8)))
+                #expect(response.status == 200)
+                #expect(response.header("X-Final") == "yes")
+                #expect(response.header("X-Interim") == nil)
+                #expect(String(decoding: response.body, as: UTF8.self) == "final")
+            }
+        }
+    }
+
+    @Test func headIgnoresTheSizeCapOfTheAnnouncedBody() async throws {
+        try await withLoopbackServer(makeTestRouter()) { port in
+            try await withClient { client in
+                let response = try await client.execute(
+                    HTTPRequest(method: "HEAD", url: "http://127.0.0.1:\(port)/bytes/5000", maxResponseBytes: 100))
+                #expect(response.status == 200)
+                #expect(response.header("Content-Length") == "5000")
+                #expect(response.body.isEmpty)
+            }
+        }
+    }
+
     @Test func hundredConcurrentRequestsAllComplete() async throws {
         try await withLoopbackServer(makeTestRouter()) { port in
             try await withClient { client in

@@ -139,6 +139,24 @@ struct HTTPClientFailureTests {
         }
     }
 
+    @Test func cancellationsRacingCompletionsResolveEachRequestOnce() async throws {
+        try await withScriptedServer(.keepAliveOK) { server in
+            try await withClient { client in
+                let url = "http://127.0.0.1:\(server.port)/"
+                let calls = (0..<100).map { _ in Task { try await client.execute(HTTPRequest(url: url)) } }
+                for (index, call) in calls.enumerated() where index.isMultiple(of: 2) { call.cancel() }
+                for call in calls {
+                    switch await call.result {
+                    case .success(let response): #expect(response.status == 200)
+                    case .failure(let error): #expect(error as? HTTPClientError == .cancelled())
+                    }
+                }
+                let afterwards = try await client.execute(HTTPRequest(url: url))
+                #expect(afterwards.status == 200)
+            }
+        }
+    }
+
     @Test func cancelledBeforeStartingNeverConnects() async throws {
         try await withScriptedServer(.keepAliveOK) { server in
             try await withClient { client in

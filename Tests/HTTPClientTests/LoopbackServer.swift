@@ -13,7 +13,7 @@ func withLoopbackServer<Value: Sendable>(
 ) async throws -> Value {
     let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
     var logger = Logger(label: "HTTPClientTests.server")
-    logger.logLevel = .warning
+    logger.logLevel = .critical
     let app = Application(
         router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
         onServerRunning: { channel in
@@ -65,6 +65,10 @@ func makeTestRouter() -> Router<BasicRequestContext> {
     router.get("/bytes/{count}") { _, context in
         let count = try context.parameters.require("count", as: Int.self)
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(repeating: 0x61, count: count)))
+    }
+    router.head("/bytes/{count}") { _, context in
+        let count = try context.parameters.require("count", as: Int.self)
+        return Response(status: .ok, headers: [.contentLength: String(count)])
     }
     router.get("/chunked/{count}") { _, context in
         let count = try context.parameters.require("count", as: Int.self)

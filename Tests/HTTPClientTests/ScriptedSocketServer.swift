@@ -2,9 +2,9 @@ import Foundation
 import Synchronization
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Musl)
-import Musl
+    import Musl
 #endif
 
 /// A tiny blocking-socket HTTP/1.1 server on 127.0.0.1 that misbehaves on purpose, for the client's failure paths.
@@ -21,6 +21,8 @@ final class ScriptedSocketServer: Sendable {
         case closeMidResponse
         /// Streams a chunked body of `bytes` bytes, or less if the client goes away first.
         case chunked(bytes: Int)
+        /// Sends `100 Continue` (with an `X-Interim` field) after the request head, then a final 200 after the body.
+        case interimThenOK
         /// Answers the first bytes it gets (e.g. a TLS ClientHello) with plain HTTP, then closes.
         case plainHTTPOnly
     }
@@ -106,6 +108,12 @@ final class ScriptedSocketServer: Sendable {
                 guard send(connection, chunk) else { return }
             }
             _ = send(connection, "0\r\n\r\n")
+        case .interimThenOK:
+            guard let length = readHead(connection, &pending),
+                send(connection, "HTTP/1.1 100 Continue\r\nX-Interim: yes\r\n\r\n"),
+                readBody(connection, &pending, length: length)
+            else { return }
+            _ = send(connection, "HTTP/1.1 200 OK\r\nX-Final: yes\r\nContent-Length: 5\r\n\r\nfinal")
         case .plainHTTPOnly:
             while !isStopping {
                 if waitReadable(connection) {
@@ -119,17 +127,32 @@ final class ScriptedSocketServer: Sendable {
 
     /// Reads one request (head and `Content-Length` body) from `pending` and the socket; false on EOF or stop.
     private func readRequest(_ connection: Int32, _ pending: inout [UInt8]) -> Bool {
+        guard let length = readHead(connection, &pending) else { return false }
+        return readBody(connection, &pending, length: length)
+    }
+
+    /// Reads a request head and returns its `Content-Length` (0 when absent); nil on EOF or stop.
+    private func readHead(_ connection: Int32, _ pending: inout [UInt8]) -> Int? {
         let terminator = Array("\r\n\r\n".utf8)
         while !isStopping {
             if let end = pending.firstRange(of: terminator)?.upperBound {
                 let head = String(decoding: pending[..<end], as: UTF8.self).lowercased()
-                let length = head.split(separator: "\r\n")
+                pending.removeFirst(end)
+                return head.split(separator: "\r\n")
                     .first { $0.hasPrefix("content-length:") }
                     .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-                if pending.count >= end + length {
-                    pending.removeFirst(end + length)
-                    return true
-                }
+            }
+            if waitReadable(connection), receive(connection, &pending) <= 0 { return nil }
+        }
+        return nil
+    }
+
+    /// Reads `length` body bytes; false on EOF or stop.
+    private func readBody(_ connection: Int32, _ pending: inout [UInt8], length: Int) -> Bool {
+        while !isStopping {
+            if pending.count >= length {
+                pending.removeFirst(length)
+                return true
             }
             if waitReadable(connection), receive(connection, &pending) <= 0 { return false }
         }
