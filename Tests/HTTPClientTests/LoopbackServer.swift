@@ -92,15 +92,15 @@ func makeTestRouter() -> Router<BasicRequestContext> {
     return router
 }
 
-/// `/held` answers only once `signal` is released (or after 5 s, saying it gave up); `/quick` answers at once.
+/// `POST /held` answers only once `signal` is released (or after 5 s, saying it gave up); `POST /quick` answers at once.
 func makeHeldRouter(_ signal: ReleaseSignal) -> Router<BasicRequestContext> {
     let router = Router()
-    router.get("/held") { _, _ -> String in
+    router.post("/held") { _, _ -> String in
         for _ in 0..<500 where !signal.isReleased {
             try await Task.sleep(for: .milliseconds(10))
         }
         return signal.isReleased ? "released" : "gave up"
     }
-    router.get("/quick") { _, _ in "quick" }
+    router.post("/quick") { _, _ in "quick" }
     return router
 }
