@@ -96,7 +96,7 @@ let package = Package(
             path: "Benchmarks/ProviderBenchmarks"),
         .testTarget(
             name: "LocalProviderTests",
-            dependencies: ["LocalProvider"],
+            dependencies: ["LocalProvider", "Providers"],
             exclude: ["Fixtures"],
             swiftSettings: optimisedNumerics),
         .testTarget(

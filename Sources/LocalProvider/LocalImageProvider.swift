@@ -19,6 +19,8 @@ public final class LocalImageProvider: ImageProvider, Service {
         public var configFolder: String?
         /// Weight variant of a diffusers folder, e.g. `fp16`.
         public var variant: String?
+        /// CLIP's merges file (`.gz`) or a `vocab.json` + `merges.txt` folder, when the checkpoint has none.
+        public var tokenizerPath: String?
         /// Jobs waiting or running at once; more are refused as busy.
         public var queueCapacity: Int
         /// How long the model stays loaded without work.
@@ -29,13 +31,15 @@ public final class LocalImageProvider: ImageProvider, Service {
         public var defaultScheduler: SchedulerName
 
         public init(
-            modelPath: String, configFolder: String? = nil, variant: String? = nil, queueCapacity: Int = 4,
+            modelPath: String, configFolder: String? = nil, variant: String? = nil, tokenizerPath: String? = nil,
+            queueCapacity: Int = 4,
             idleUnload: Duration = .seconds(600), maxWidth: Int = 768, maxHeight: Int = 768, maxSteps: Int = 150,
             defaultScheduler: SchedulerName = .pndm
         ) {
             self.modelPath = modelPath
             self.configFolder = configFolder
             self.variant = variant
+            self.tokenizerPath = tokenizerPath
             self.queueCapacity = queueCapacity
             self.idleUnload = idleUnload
             self.maxWidth = maxWidth
@@ -146,7 +150,8 @@ public final class LocalImageProvider: ImageProvider, Service {
         let pipeline: StableDiffusionPipeline
         do {
             pipeline = try StableDiffusionPipeline.load(
-                path: configuration.modelPath, configFolder: configuration.configFolder, variant: configuration.variant)
+                path: configuration.modelPath, configFolder: configuration.configFolder, variant: configuration.variant,
+                tokenizerPath: configuration.tokenizerPath)
         } catch {
             throw ProviderError.unavailable("cannot load the model at \(configuration.modelPath): \(error)")
         }

@@ -25,11 +25,18 @@ public struct StableDiffusionPipeline: Sendable {
     }
 
     /// Loads a diffusers folder or a single `.safetensors` file (with an optional config folder for its
-    /// configs, tokenizer and scheduler) into a pipeline.
-    public static func load(path: String, configFolder: String? = nil, variant: String? = nil) throws
-        -> StableDiffusionPipeline
-    {
+    /// configs, tokenizer and scheduler) into a pipeline. `tokenizerPath` (CLIP's
+    /// `bpe_simple_vocab_16e6.txt.gz`, or a folder with `vocab.json` and `merges.txt`) replaces a missing
+    /// or different tokenizer.
+    public static func load(
+        path: String, configFolder: String? = nil, variant: String? = nil, tokenizerPath: String? = nil
+    ) throws -> StableDiffusionPipeline {
         let checkpoint = try StableDiffusionCheckpoint.load(path: path, variant: variant, configFolder: configFolder)
+        let tokenizer = try tokenizerPath.map { path in
+            path.hasSuffix(".gz")
+                ? try CLIPTokenizer(clipMergesGzipPath: path)
+                : try CLIPTokenizer(vocabularyPath: "\(path)/vocab.json", mergesPath: "\(path)/merges.txt")
+        }
         var isDirectory: ObjCBool = false
         let isFolder = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
         let folder = isFolder ? path : configFolder
@@ -37,7 +44,8 @@ public struct StableDiffusionPipeline: Sendable {
         if let folder, let data = FileManager.default.contents(atPath: "\(folder)/scheduler/scheduler_config.json") {
             configuration = try SchedulerConfiguration(json: data)
         }
-        return try StableDiffusionPipeline(checkpoint: checkpoint, schedulerConfiguration: configuration)
+        return try StableDiffusionPipeline(
+            checkpoint: checkpoint, tokenizer: tokenizer, schedulerConfiguration: configuration)
     }
 
     /// How many image pixels one latent covers along each side (8 for SD 1.x): 2^(VAE stages - 1).
