@@ -78,11 +78,12 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "diffusion-gateway",
             dependencies: [
-                "Gateway",
+                "Gateway", "LocalProvider", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

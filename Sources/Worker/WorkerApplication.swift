@@ -2,14 +2,15 @@ import Foundation
 import Hummingbird
 import Logging
 import Providers
+import ServiceLifecycle
 
 /// Builds the self-hosted worker: the banana-style protocol (v4 `start`/`check` and the direct style) in front
 /// of one `ImageProvider`, so a gateway reaches worker machines with its banana adapter.
 ///
 /// Routes: `POST /start/v4/`, `POST /check/v4/`, `POST {directRoute}`, and the free status endpoints
-/// `GET /__status__` and `GET /healthcheck`.
+/// `GET /__status__` and `GET /healthcheck`. `services` run alongside (e.g. the engine's idle unloader).
 public func buildWorkerApplication(
-    provider: any ImageProvider, configuration: WorkerConfiguration,
+    provider: any ImageProvider, configuration: WorkerConfiguration, services: [any Service] = [],
     logger: Logger = Logger(label: "diffusion-gateway.worker")
 ) -> some ApplicationProtocol {
     let queue = WorkerQueue(
@@ -25,6 +26,6 @@ public func buildWorkerApplication(
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
-        services: [queue],
+        services: [queue] + services,
         logger: logger)
 }

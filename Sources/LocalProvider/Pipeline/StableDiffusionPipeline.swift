@@ -17,7 +17,8 @@ public struct StableDiffusionPipeline: Sendable {
     ) throws {
         guard let tokenizer = tokenizer ?? checkpoint.tokenizer else {
             throw PipelineError.missingTokenizer(
-                "the checkpoint has no tokenizer/ folder; pass a config folder with one (vocab.json and merges.txt)")
+                "the checkpoint has no tokenizer/ folder; give a tokenizer (CLIP's bpe_simple_vocab_16e6.txt.gz, or a "
+                    + "folder with vocab.json and merges.txt) or a config folder that has one")
         }
         self.checkpoint = checkpoint
         self.tokenizer = tokenizer
