@@ -38,18 +38,22 @@ public struct PolicyWatcher: Service {
                         }
                     }
                 }
-                group.addTask { try await poll() }
+                group.addTask { await poll() }
                 try await group.next()
                 group.cancelAll()
             }
         }
     }
 
-    private func poll() async throws {
+    private func poll() async {
         var cache: [String: (PolicyDirectory.FileStamp, Int)] = [:]
         var pending: PolicyFingerprint?
         while !Task.isCancelled {
-            try await clock.sleep(for: interval)
+            do {
+                try await clock.sleep(for: interval)
+            } catch {
+                return  // cancelled: graceful shutdown is not a failure of the service
+            }
             let (current, updatedCache) = await store.currentFingerprint(cache: cache)
             cache = updatedCache
             if current == store.lastAttemptedFingerprint {
