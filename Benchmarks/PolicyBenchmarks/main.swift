@@ -86,8 +86,11 @@ let sources = try FileManager.default.contentsOfDirectory(atPath: folder.path).s
     PolicySource(name: $0, text: try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8))
 }
 var parseTimes: [Double] = []
+var parseCPU: [Double] = []
 for _ in 0..<reloads {
+    let cpuBefore = processCPUSeconds()
     parseTimes.append(seconds(try clock.measure { _ = try PolicyLoader.load(sources) }))
+    parseCPU.append(processCPUSeconds() - cpuBefore)
 }
 
 let policy = store.policy
@@ -110,18 +113,20 @@ let lookupTime = clock.measure {
 }
 let lookupCPU = processCPUSeconds() - lookupCPUBefore
 
-print(
-    "rules: \(policy.rules.count), files: \(policy.files.count), users.yaml bytes: \(sources.last?.text.utf8.count ?? 0)"
-)
-print(
-    String(
-        format: "reload (read+parse+validate+swap): median %.1f ms, min %.1f ms over %d", median(reloadTimes) * 1e3,
-        reloadTimes.min()! * 1e3, reloads))
-print(
-    String(
-        format: "load from memory (parse+validate): median %.1f ms, min %.1f ms over %d", median(parseTimes) * 1e3,
-        parseTimes.min()! * 1e3, reloads))
-print(
-    String(
-        format: "resolve: %.0f ns per lookup over %d lookups (%d matched a non-default rule)",
-        seconds(lookupTime) / Double(lookups) * 1e9, lookups, matched))
+/// `median M ms, min N ms` of a list of seconds.
+func summary(_ values: [Double]) -> String {
+    String(format: "median %.1f ms, min %.1f ms", median(values) * 1e3, values.min()! * 1e3)
+}
+
+let usersBytes = sources.first { $0.name == "users.yaml" }?.text.utf8.count ?? 0
+print("rules: \(policy.rules.count), files: \(policy.files.count), users.yaml: \(usersBytes) bytes")
+print("reload (read + parse + validate + swap), \(reloads) runs:")
+print("  wall \(summary(reloadTimes)); CPU \(summary(reloadCPU))")
+print("load from memory (parse + validate), \(reloads) runs:")
+print("  wall \(summary(parseTimes)); CPU \(summary(parseCPU))")
+let wallNanos = seconds(lookupTime) / Double(lookups) * 1e9
+let cpuNanos = lookupCPU / Double(lookups) * 1e9
+print(String(format: "resolve, %d lookups: wall %.0f ns, CPU %.0f ns per lookup", lookups, wallNanos, cpuNanos))
+print("(\(matched) lookups matched a non-default rule)")
+let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+print("load average: \(loadAverage.split(separator: " ").prefix(3).joined(separator: " "))")
