@@ -70,6 +70,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .target(
             name: "Worker",
@@ -86,6 +87,13 @@ let package = Package(
                 "Gateway", "LocalProvider", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "PolicyBenchmarks",
+            dependencies: [
+                "Gateway", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            path: "Benchmarks/PolicyBenchmarks"),
 
         .executableTarget(
             name: "ProviderBenchmarks",
