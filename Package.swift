@@ -74,6 +74,11 @@ let package = Package(
             ]),
 
         .testTarget(
+            name: "LocalProviderTests",
+            dependencies: ["LocalProvider"],
+            exclude: ["Fixtures"],
+            swiftSettings: [.unsafeFlags(["-O"])]),
+        .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway",

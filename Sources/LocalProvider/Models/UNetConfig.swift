@@ -60,13 +60,22 @@ struct RawUNetConfig: Decodable {
     var resnetTimeScaleShift: String = "default"
     var centerInputSample: Bool = false
     var dualCrossAttention: Bool = false
+    var onlyCrossAttention: Bool = false
+    var midBlockScaleFactor: Float = 1
+    var resnetOutScaleFactor: Float = 1
+    var convInKernel: Int = 3
+    var convOutKernel: Int = 3
+    var encoderHidDim: Int?
+    var timeCondProjDim: Int?
+    var timeEmbeddingDim: Int?
 
     private enum CodingKeys: String, CodingKey {
         case inChannels, outChannels, blockOutChannels, layersPerBlock, attentionHeadDim, numAttentionHeads
         case transformerLayersPerBlock, crossAttentionDim, normNumGroups, normEps, downBlockTypes, upBlockTypes
         case midBlockType, flipSinToCos, freqShift, useLinearProjection, downsamplePadding, sampleSize, actFn
         case classEmbedType, additionEmbedType, timeEmbeddingType, resnetTimeScaleShift, centerInputSample
-        case dualCrossAttention
+        case dualCrossAttention, onlyCrossAttention, midBlockScaleFactor, resnetOutScaleFactor, convInKernel
+        case convOutKernel, encoderHidDim, timeCondProjDim, timeEmbeddingDim
     }
 
     init(from decoder: any Decoder) throws {
@@ -99,6 +108,18 @@ struct RawUNetConfig: Decodable {
         resnetTimeScaleShift = try value(.resnetTimeScaleShift, resnetTimeScaleShift)
         centerInputSample = try value(.centerInputSample, centerInputSample)
         dualCrossAttention = try value(.dualCrossAttention, dualCrossAttention)
+        if let perBlock = try? c.decodeIfPresent([Bool].self, forKey: .onlyCrossAttention) {
+            onlyCrossAttention = perBlock.contains(true)
+        } else {
+            onlyCrossAttention = try value(.onlyCrossAttention, onlyCrossAttention)
+        }
+        midBlockScaleFactor = try value(.midBlockScaleFactor, midBlockScaleFactor)
+        resnetOutScaleFactor = try value(.resnetOutScaleFactor, resnetOutScaleFactor)
+        convInKernel = try value(.convInKernel, convInKernel)
+        convOutKernel = try value(.convOutKernel, convOutKernel)
+        encoderHidDim = try c.decodeIfPresent(Int.self, forKey: .encoderHidDim)
+        timeCondProjDim = try c.decodeIfPresent(Int.self, forKey: .timeCondProjDim)
+        timeEmbeddingDim = try c.decodeIfPresent(Int.self, forKey: .timeEmbeddingDim)
     }
 
     func resolved(source: String) throws -> UNetConfig {
@@ -135,6 +156,14 @@ struct RawUNetConfig: Decodable {
             (resnetTimeScaleShift != "default", "resnet_time_scale_shift \(resnetTimeScaleShift)"),
             (centerInputSample, "center_input_sample"),
             (dualCrossAttention, "dual_cross_attention"),
+            (onlyCrossAttention, "only_cross_attention"),
+            (midBlockScaleFactor != 1, "mid_block_scale_factor \(midBlockScaleFactor)"),
+            (resnetOutScaleFactor != 1, "resnet_out_scale_factor \(resnetOutScaleFactor)"),
+            (convInKernel != 3 || convOutKernel != 3, "conv_in_kernel/conv_out_kernel other than 3"),
+            (encoderHidDim != nil, "encoder_hid_dim"),
+            (timeCondProjDim != nil, "time_cond_proj_dim"),
+            (timeEmbeddingDim != nil, "time_embedding_dim"),
+            (downsamplePadding != 1, "downsample_padding \(downsamplePadding)"),
         ]
         if let (_, option) = unsupported.first(where: { $0.0 }) {
             throw CheckpointError.unsupportedModel("\(source): \(option)")

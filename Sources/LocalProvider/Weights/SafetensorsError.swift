@@ -14,6 +14,7 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
         case unindexedBytes = "safetensors_unindexed_bytes"
         case tensorNotFound = "safetensors_tensor_not_found"
         case notFloatingPoint = "safetensors_not_floating_point"
+        case notInteger = "safetensors_not_integer"
     }
 
     private let code: Code
@@ -66,5 +67,8 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
     }
     static func notFloatingPoint(_ path: String, tensor: String, dtype: String) -> Self {
         Self(.notFloatingPoint, "\(path): tensor '\(tensor)' is \(dtype); only F32, F16, BF16 and F64 load as floats")
+    }
+    static func notInteger(_ path: String, tensor: String, dtype: String) -> Self {
+        Self(.notInteger, "\(path): tensor '\(tensor)' is \(dtype), not a signed or 8-bit integer type")
     }
 }

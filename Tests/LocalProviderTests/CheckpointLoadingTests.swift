@@ -1,0 +1,77 @@
+import Foundation
+import Testing
+
+@testable import LocalProvider
+
+@Suite struct CheckpointLoadingTests {
+    @Test func readsTheArchitectureFromTheConfigs() throws {
+        let checkpoint = try StableDiffusionCheckpoint.load(path: Fixtures.path("deeper/diffusers"))
+        #expect(checkpoint.unet.config.blockOutChannels == [16, 24, 32])
+        #expect(checkpoint.unet.config.attentionHeads == [2, 2, 4])
+        #expect(checkpoint.unet.config.transformerLayers == [1, 2, 1])
+        #expect(checkpoint.unet.config.downBlockHasAttention == [true, true, false])
+        #expect(checkpoint.textEncoder.config.numHiddenLayers == 3)
+        #expect(checkpoint.vaeDecoder.config.scalingFactor == 0.182_15)
+        #expect(checkpoint.tokenizer == nil)
+    }
+
+    @Test func namesTheKeyAndShapeWhenTheConfigDoesNotMatchTheWeights() throws {
+        do {
+            _ = try StableDiffusionCheckpoint.load(
+                path: Fixtures.path("small/single_file.safetensors"), configFolder: Fixtures.path("deeper/diffusers"))
+            Issue.record("a mismatched config loaded")
+        } catch let error as CheckpointError {
+            #expect(error.reason == "checkpoint_shape_mismatch" || error.reason == "checkpoint_missing_tensor")
+            #expect(error.message.contains("'"), "\(error)")
+            #expect(error.message.contains("["), "\(error)")
+        }
+    }
+
+    @Test func namesAMissingTensor() throws {
+        let folder = try ScratchFolder()
+        let source = Fixtures.path("small/diffusers")
+        try FileManager.default.copyItem(atPath: source, toPath: "\(folder.path)/model")
+        let unet = try SafetensorsFile(path: "\(folder.path)/model/unet/diffusion_pytorch_model.safetensors")
+        #expect(unet.entries["conv_out.bias"] != nil)
+        // Rewrite the UNet file without conv_out.bias.
+        var entries: [String: Any] = [:]
+        var data: [UInt8] = []
+        for name in unet.names where name != "conv_out.bias" {
+            let tensor = try unet.tensor(name)
+            let bytes = SafetensorsFileTests.floatBytes(tensor.scalars)
+            entries[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [data.count, data.count + bytes.count]]
+            data += bytes
+        }
+        let header = try JSONSerialization.data(withJSONObject: entries)
+        _ = try folder.write(
+            "model/unet/diffusion_pytorch_model.safetensors", SafetensorsFileTests.file(header: Array(header), data: data))
+        do {
+            _ = try StableDiffusionCheckpoint.load(path: "\(folder.path)/model")
+            Issue.record("a checkpoint without conv_out.bias loaded")
+        } catch let error as CheckpointError {
+            #expect(error.reason == "checkpoint_missing_tensor")
+            #expect(error.message.contains("'conv_out.bias' of shape [4]"), "\(error)")
+        }
+    }
+
+    @Test func refusesMissingFilesAndVariants() {
+        #expect(throws: CheckpointError.self) { try StableDiffusionCheckpoint.load(path: "/nonexistent/model") }
+        #expect(throws: CheckpointError.self) {
+            try StableDiffusionCheckpoint.load(path: Fixtures.path("deeper/diffusers"), variant: "fp16")
+        }
+    }
+
+    @Test func refusesInputsOfTheWrongShape() throws {
+        let checkpoint = try StableDiffusionCheckpoint.load(path: Fixtures.path("small/diffusers"))
+        let context = Tensor(shape: [1, 77, 16])
+        #expect(throws: ModelInputError.self) {
+            try checkpoint.unet.forward(latents: Tensor(shape: [1, 4, 5, 8]), timestep: 1, context: context)
+        }
+        #expect(throws: ModelInputError.self) {
+            try checkpoint.unet.forward(latents: Tensor(shape: [1, 4, 8, 8]), timestep: 1, context: Tensor(shape: [1, 77, 8]))
+        }
+        #expect(throws: ModelInputError.self) { try checkpoint.vaeDecoder.decode(Tensor(shape: [1, 3, 8, 8])) }
+        #expect(throws: ModelInputError.self) { try checkpoint.textEncoder.forward(tokenIDs: [[0, 1_000_000]]) }
+        #expect(throws: ModelInputError.self) { try checkpoint.textEncoder.forward(tokenIDs: [Array(repeating: 0, count: 78)]) }
+    }
+}
