@@ -4,7 +4,9 @@ import Testing
 @testable import LocalProvider
 
 @Suite struct CLIPTokenizerTests {
-    static let tokenizer = Result { try CLIPTokenizer(clipMergesGzipPath: Fixtures.path("bpe_simple_vocab_16e6.txt.gz")) }
+    static let tokenizer = Result {
+        try CLIPTokenizer(clipMergesGzipPath: Fixtures.path("bpe_simple_vocab_16e6.txt.gz"))
+    }
 
     @Test func derivesCLIPsVocabularyFromTheMergesFile() throws {
         let tokenizer = try Self.tokenizer.get()
@@ -18,13 +20,16 @@ import Testing
     @Test func matchesTheDiffusersTokenizerOnTrickyPrompts() throws {
         let tokenizer = try Self.tokenizer.get()
         let reference = try SafetensorsFile(path: Fixtures.path("tokenizer_reference.safetensors"))
-        let prompts = try JSONDecoder().decode([String].self, from: Data(reference.metadata["prompts", default: "[]"].utf8))
+        let prompts = try JSONDecoder().decode(
+            [String].self, from: Data(reference.metadata["prompts", default: "[]"].utf8))
         let expected = try reference.integers("input_ids")
         #expect(prompts.count >= 10)
         #expect(expected.count == prompts.count * 77)
         for (index, prompt) in prompts.enumerated() {
             let ids = tokenizer.encode(prompt)
-            #expect(ids == Array(expected[(index * 77)..<((index + 1) * 77)]), "prompt \(index): \(prompt.debugDescription)")
+            #expect(
+                ids == Array(expected[(index * 77)..<((index + 1) * 77)]), "prompt \(index): \(prompt.debugDescription)"
+            )
         }
     }
 

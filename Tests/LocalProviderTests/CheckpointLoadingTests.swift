@@ -6,7 +6,7 @@ import Testing
 @Suite struct CheckpointLoadingTests {
     @Test func readsTheArchitectureFromTheConfigs() throws {
         let checkpoint = try StableDiffusionCheckpoint.load(path: Fixtures.path("deeper/diffusers"))
-        #expect(checkpoint.unet.config.blockOutChannels == [16, 24, 32])
+        #expect(checkpoint.unet.config.blockOutChannels == [8, 16, 24])
         #expect(checkpoint.unet.config.attentionHeads == [2, 2, 4])
         #expect(checkpoint.unet.config.transformerLayers == [1, 2, 1])
         #expect(checkpoint.unet.config.downBlockHasAttention == [true, true, false])
@@ -39,12 +39,15 @@ import Testing
         for name in unet.names where name != "conv_out.bias" {
             let tensor = try unet.tensor(name)
             let bytes = SafetensorsFileTests.floatBytes(tensor.scalars)
-            entries[name] = ["dtype": "F32", "shape": tensor.shape, "data_offsets": [data.count, data.count + bytes.count]]
+            entries[name] = [
+                "dtype": "F32", "shape": tensor.shape, "data_offsets": [data.count, data.count + bytes.count],
+            ]
             data += bytes
         }
         let header = try JSONSerialization.data(withJSONObject: entries)
         _ = try folder.write(
-            "model/unet/diffusion_pytorch_model.safetensors", SafetensorsFileTests.file(header: Array(header), data: data))
+            "model/unet/diffusion_pytorch_model.safetensors",
+            SafetensorsFileTests.file(header: Array(header), data: data))
         do {
             _ = try StableDiffusionCheckpoint.load(path: "\(folder.path)/model")
             Issue.record("a checkpoint without conv_out.bias loaded")
@@ -68,10 +71,13 @@ import Testing
             try checkpoint.unet.forward(latents: Tensor(shape: [1, 4, 5, 8]), timestep: 1, context: context)
         }
         #expect(throws: ModelInputError.self) {
-            try checkpoint.unet.forward(latents: Tensor(shape: [1, 4, 8, 8]), timestep: 1, context: Tensor(shape: [1, 77, 8]))
+            try checkpoint.unet.forward(
+                latents: Tensor(shape: [1, 4, 8, 8]), timestep: 1, context: Tensor(shape: [1, 77, 8]))
         }
         #expect(throws: ModelInputError.self) { try checkpoint.vaeDecoder.decode(Tensor(shape: [1, 3, 8, 8])) }
         #expect(throws: ModelInputError.self) { try checkpoint.textEncoder.forward(tokenIDs: [[0, 1_000_000]]) }
-        #expect(throws: ModelInputError.self) { try checkpoint.textEncoder.forward(tokenIDs: [Array(repeating: 0, count: 78)]) }
+        #expect(throws: ModelInputError.self) {
+            try checkpoint.textEncoder.forward(tokenIDs: [Array(repeating: 0, count: 78)])
+        }
     }
 }

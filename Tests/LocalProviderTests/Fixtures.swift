@@ -4,7 +4,8 @@ import Foundation
 
 /// Paths of the committed fixtures (made by scripts/fixtures/make_fixtures.py) and comparison helpers.
 enum Fixtures {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+        .path
 
     static func path(_ relative: String) -> String { "\(root)/\(relative)" }
 

@@ -52,7 +52,8 @@ import Testing
 
     @Test(arguments: ["fp16", "bf16"])
     func halfPrecisionWeightsMatchWideningInPython(variant: String) throws {
-        let errors = try Self.errors(Self.load("small", .diffusers, variant: variant), model: "small", suffix: "_\(variant)")
+        let errors = try Self.errors(
+            Self.load("small", .diffusers, variant: variant), model: "small", suffix: "_\(variant)")
         for (component, error) in errors.sorted(by: { $0.key < $1.key }) {
             print("parity small \(variant) \(component): \(error)")
             #expect(error < Self.tolerance, "\(variant) \(component): relative error \(error)")

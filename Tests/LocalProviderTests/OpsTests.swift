@@ -150,7 +150,8 @@ struct TestValues {
                     for d in 0..<headSize {
                         var expected: Float = 0
                         for j in 0..<visible {
-                            expected += scores[j] / total * value.scalars[(n * keyLength + j) * width + h * headSize + d]
+                            expected +=
+                                scores[j] / total * value.scalars[(n * keyLength + j) * width + h * headSize + d]
                         }
                         #expect(abs(output.scalars[(n * queryLength + i) * width + h * headSize + d] - expected) < 1e-5)
                     }

@@ -73,7 +73,8 @@ import Testing
 
     @Test func rejectsAHugeHeaderLength() {
         expectFailure(
-            Self.file(header: Array("{}".utf8), data: [], declaredLength: UInt64.max), reason: "safetensors_header_too_large")
+            Self.file(header: Array("{}".utf8), data: [], declaredLength: UInt64.max),
+            reason: "safetensors_header_too_large")
         expectFailure(
             Self.file(header: Array("{}".utf8), data: [], declaredLength: 200_000_000),
             reason: "safetensors_header_too_large")
@@ -89,7 +90,8 @@ import Testing
 
     @Test func rejectsAShapeThatDisagreesWithTheRange() {
         let json = #"{"a":{"dtype":"F16","shape":[3],"data_offsets":[0,8]}}"#
-        expectFailure(Self.file(json: json, data: Self.floatBytes([1, 2])), reason: "safetensors_size_mismatch", naming: "a")
+        expectFailure(
+            Self.file(json: json, data: Self.floatBytes([1, 2])), reason: "safetensors_size_mismatch", naming: "a")
     }
 
     @Test func rejectsAnUnknownDType() {
@@ -109,7 +111,8 @@ import Testing
 
     @Test func rejectsOffsetsOutOfTheFile() {
         let json = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[1000000,1000004]}}"#
-        expectFailure(Self.file(json: json, data: Self.floatBytes([1])), reason: "safetensors_out_of_bounds", naming: "a")
+        expectFailure(
+            Self.file(json: json, data: Self.floatBytes([1])), reason: "safetensors_out_of_bounds", naming: "a")
         let negative = #"{"a":{"dtype":"F32","shape":[1],"data_offsets":[-4,0]}}"#
         expectFailure(Self.file(json: negative, data: []), reason: "safetensors_invalid_entry", naming: "a")
     }
@@ -123,7 +126,8 @@ import Testing
 
     @Test func rejectsMalformedEntries() {
         let shape = #"{"a":{"dtype":"F32","shape":[1.5],"data_offsets":[0,4]}}"#
-        expectFailure(Self.file(json: shape, data: Self.floatBytes([1])), reason: "safetensors_invalid_entry", naming: "a")
+        expectFailure(
+            Self.file(json: shape, data: Self.floatBytes([1])), reason: "safetensors_invalid_entry", naming: "a")
         let overflow = #"{"a":{"dtype":"F64","shape":[4611686018427387904,4],"data_offsets":[0,8]}}"#
         expectFailure(Self.file(json: overflow, data: Self.floatBytes([1, 2])), reason: "safetensors_invalid_entry")
         let missing = #"{"a":{"shape":[1],"data_offsets":[0,4]}}"#
@@ -132,7 +136,8 @@ import Testing
 
     @Test func namesAMissingTensorAndRefusesIntegersAsFloats() throws {
         let json = #"{"ids":{"dtype":"I64","shape":[2],"data_offsets":[0,16]}}"#
-        let ids: [UInt8] = withUnsafeBytes(of: Int64(7).littleEndian, Array.init)
+        let ids: [UInt8] =
+            withUnsafeBytes(of: Int64(7).littleEndian, Array.init)
             + withUnsafeBytes(of: Int64(-1).littleEndian, Array.init)
         let file = try open(Self.file(json: json, data: ids))
         #expect(try file.integers("ids") == [7, -1])
@@ -141,7 +146,8 @@ import Testing
     }
 
     @Test func survivesEveryTruncationOfAValidFile() throws {
-        let json = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[8,10]}}"#
+        let json =
+            #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"b":{"dtype":"BF16","shape":[1],"data_offsets":[8,10]}}"#
         let valid = Self.file(json: json, data: Self.floatBytes([1, 2]) + [0x80, 0x3F])
         _ = try open(valid)
         for length in 0..<valid.count {

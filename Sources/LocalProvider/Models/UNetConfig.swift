@@ -24,7 +24,8 @@ public struct UNetConfig: Sendable, Equatable {
     public static let stableDiffusion1 = UNetConfig(
         inChannels: 4, outChannels: 4, blockOutChannels: [320, 640, 1280, 1280], layersPerBlock: 2,
         attentionHeads: [8, 8, 8, 8], transformerLayers: [1, 1, 1, 1], crossAttentionDim: 768, normNumGroups: 32,
-        normEps: 1e-5, downBlockHasAttention: [true, true, true, false], upBlockHasAttention: [false, true, true, true],
+        normEps: 1e-5, downBlockHasAttention: [true, true, true, false],
+        upBlockHasAttention: [false, true, true, true],
         flipSinToCos: true, freqShift: 0, useLinearProjection: false, downsamplePadding: 1, sampleSize: 64)
 
     /// Reads and checks `unet/config.json`.
@@ -129,7 +130,8 @@ struct RawUNetConfig: Decodable {
         }
         guard downBlockTypes.count == count, upBlockTypes.count == count else {
             throw CheckpointError.invalidConfig(
-                "\(source): \(count) block_out_channels but \(downBlockTypes.count) down and \(upBlockTypes.count) up block types")
+                "\(source): \(count) block_out_channels but \(downBlockTypes.count) down and \(upBlockTypes.count) up block types"
+            )
         }
         let down = try downBlockTypes.map { type -> Bool in
             switch type {

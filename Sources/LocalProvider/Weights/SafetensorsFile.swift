@@ -115,11 +115,17 @@ public final class SafetensorsFile: @unchecked Sendable {
         let source = mapping + dataOffset + entry.byteRange.lowerBound
         switch entry.dtype {
         case .int64:
-            return (0..<count).map { Int(Int64(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self))) }
+            return (0..<count).map {
+                Int(Int64(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)))
+            }
         case .int32:
-            return (0..<count).map { Int(Int32(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self))) }
+            return (0..<count).map {
+                Int(Int32(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
+            }
         case .int16:
-            return (0..<count).map { Int(Int16(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self))) }
+            return (0..<count).map {
+                Int(Int16(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)))
+            }
         case .int8:
             return (0..<count).map { Int(source.load(fromByteOffset: $0, as: Int8.self)) }
         case .uint8:
@@ -191,7 +197,8 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard let offsets = integers(fields["data_offsets"]), offsets.count == 2, offsets[0] >= 0,
             offsets[0] <= offsets[1]
         else {
-            throw SafetensorsError.invalidEntry(path, tensor: name, "'data_offsets' must be [begin, end] with begin <= end")
+            throw SafetensorsError.invalidEntry(
+                path, tensor: name, "'data_offsets' must be [begin, end] with begin <= end")
         }
         var byteCount = dtype.size
         for dimension in shape {
