@@ -57,6 +57,37 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        ("attention_head_dim", "[2]", "checkpoint_invalid_config"),
+        ("norm_num_groups", "0", "checkpoint_invalid_config"),
+        ("transformer_layers_per_block", "-1", "checkpoint_invalid_config"),
+        ("block_out_channels", "[]", "checkpoint_invalid_config"),
+        ("down_block_types", "[\"SimpleCrossAttnDownBlock2D\", \"DownBlock2D\"]", "checkpoint_unsupported_model"),
+        ("class_embed_type", "\"timestep\"", "checkpoint_unsupported_model"),
+    ])
+    func refusesBadUNetConfigs(key: String, value: String, reason: String) throws {
+        let folder = try ScratchFolder()
+        try FileManager.default.copyItem(atPath: Fixtures.path("small/diffusers"), toPath: "\(folder.path)/model")
+        let configPath = "\(folder.path)/model/unet/config.json"
+        var config = try String(contentsOfFile: configPath, encoding: .utf8)
+        let line = try #require(config.split(separator: "\n").first { $0.contains("\"\(key)\"") })
+        let replacement = "  \"\(key)\": \(value)" + (line.hasSuffix(",") ? "," : "")
+        if line.hasSuffix("[") {
+            let start = try #require(config.range(of: String(line)))
+            let end = try #require(config.range(of: "]", range: start.upperBound..<config.endIndex))
+            config.replaceSubrange(start.lowerBound..<end.upperBound, with: "  \"\(key)\": \(value)")
+        } else {
+            config = config.replacingOccurrences(of: String(line), with: replacement)
+        }
+        _ = try folder.write("model/unet/config.json", Array(config.utf8))
+        do {
+            _ = try StableDiffusionCheckpoint.load(path: "\(folder.path)/model")
+            Issue.record("\(key) = \(value) was accepted")
+        } catch let error as CheckpointError {
+            #expect(error.reason == reason, "\(error)")
+        }
+    }
+
     @Test func refusesMissingFilesAndVariants() {
         #expect(throws: CheckpointError.self) { try StableDiffusionCheckpoint.load(path: "/nonexistent/model") }
         #expect(throws: CheckpointError.self) {

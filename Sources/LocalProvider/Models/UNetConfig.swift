@@ -176,6 +176,13 @@ struct RawUNetConfig: Decodable {
         let heads = try headsValue.values(count: count, name: "attention heads")
         let layers = try (transformerLayersPerBlock ?? .shared(1)).values(
             count: count, name: "transformer_layers_per_block")
+        guard inChannels > 0, outChannels > 0, crossAttentionDim > 0, normNumGroups > 0,
+            heads.allSatisfy({ $0 > 0 }), layers.allSatisfy({ $0 >= 1 })
+        else {
+            throw CheckpointError.invalidConfig(
+                "\(source): channels, cross_attention_dim, norm_num_groups, heads and transformer layers must be positive"
+            )
+        }
         return UNetConfig(
             inChannels: inChannels, outChannels: outChannels, blockOutChannels: blockOutChannels,
             layersPerBlock: layersPerBlock, attentionHeads: heads, transformerLayers: layers,
