@@ -31,23 +31,9 @@ import Testing
         let folder = try ScratchFolder()
         let source = Fixtures.path("small/diffusers")
         try FileManager.default.copyItem(atPath: source, toPath: "\(folder.path)/model")
-        let unet = try SafetensorsFile(path: "\(folder.path)/model/unet/diffusion_pytorch_model.safetensors")
-        #expect(unet.entries["conv_out.bias"] != nil)
-        // Rewrite the UNet file without conv_out.bias.
-        var entries: [String: Any] = [:]
-        var data: [UInt8] = []
-        for name in unet.names where name != "conv_out.bias" {
-            let tensor = try unet.tensor(name)
-            let bytes = SafetensorsFileTests.floatBytes(tensor.scalars)
-            entries[name] = [
-                "dtype": "F32", "shape": tensor.shape, "data_offsets": [data.count, data.count + bytes.count],
-            ]
-            data += bytes
+        try SafetensorsWriter.rewrite("\(folder.path)/model/unet/diffusion_pytorch_model.safetensors") {
+            $0 == "conv_out.bias" ? nil : $0
         }
-        let header = try JSONSerialization.data(withJSONObject: entries)
-        _ = try folder.write(
-            "model/unet/diffusion_pytorch_model.safetensors",
-            SafetensorsFileTests.file(header: Array(header), data: data))
         do {
             _ = try StableDiffusionCheckpoint.load(path: "\(folder.path)/model")
             Issue.record("a checkpoint without conv_out.bias loaded")
@@ -55,6 +41,26 @@ import Testing
             #expect(error.reason == "checkpoint_missing_tensor")
             #expect(error.message.contains("'conv_out.bias' of shape [4]"), "\(error)")
         }
+    }
+
+    @Test func acceptsTheOlderVAEAttentionNames() throws {
+        let folder = try ScratchFolder()
+        try FileManager.default.copyItem(atPath: Fixtures.path("small/diffusers"), toPath: "\(folder.path)/model")
+        let old = ["to_q": "query", "to_k": "key", "to_v": "value", "to_out.0": "proj_attn"]
+        try SafetensorsWriter.rewrite("\(folder.path)/model/vae/diffusion_pytorch_model.safetensors") { name in
+            var renamed = name
+            for (current, legacy) in old {
+                renamed = renamed.replacingOccurrences(of: ".\(current).", with: ".\(legacy).")
+            }
+            return renamed
+        }
+        let rewritten = try SafetensorsFile(path: "\(folder.path)/model/vae/diffusion_pytorch_model.safetensors")
+        #expect(rewritten.entries["decoder.mid_block.attentions.0.query.weight"] != nil)
+        #expect(rewritten.entries["decoder.mid_block.attentions.0.to_q.weight"] == nil)
+        let legacy = try StableDiffusionCheckpoint.load(path: "\(folder.path)/model")
+        let current = try StableDiffusionCheckpoint.load(path: Fixtures.path("small/diffusers"))
+        let latents = try SafetensorsFile(path: Fixtures.path("small/reference.safetensors")).tensor("vae_latents")
+        #expect(try legacy.vaeDecoder.decode(latents) == current.vaeDecoder.decode(latents))
     }
 
     @Test(arguments: [

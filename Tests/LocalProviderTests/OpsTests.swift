@@ -3,24 +3,6 @@ import Testing
 
 @testable import LocalProvider
 
-/// Deterministic pseudo-random values for op tests.
-struct TestValues {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
-
-    mutating func next() -> Float {
-        state ^= state << 13
-        state ^= state >> 7
-        state ^= state << 17
-        return Float(state >> 40) / Float(1 << 24) * 2 - 1
-    }
-
-    mutating func tensor(_ shape: [Int]) -> Tensor {
-        Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { _ in next() })
-    }
-}
-
 @Suite struct OpsTests {
     @Test(arguments: [(3, 1, 1), (3, 2, 1), (3, 1, 0), (1, 1, 0), (3, 2, 0)])
     func conv2dMatchesNaive(kernel: Int, stride: Int, padding: Int) {
