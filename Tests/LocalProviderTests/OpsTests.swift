@@ -187,6 +187,24 @@ import Testing
         #expect(Array(joined.scalars[80..<140]) == Array(image.scalars[60..<120]))
     }
 
+    @Test func vectorExponentialMatchesTheScalarOne() {
+        var worst: Float = 0
+        var x: Float = -90
+        while x < 90 {
+            let lanes = VectorKernels.Vector((0..<16).map { x + Float($0) * 0.0123 })
+            let result = VectorKernels.exp(lanes)
+            for lane in 0..<16 where lanes[lane] > -87.3 && lanes[lane] < 88.7 {
+                worst = max(worst, abs(result[lane] - exp(lanes[lane])) / exp(lanes[lane]))
+            }
+            x += 0.1973
+        }
+        #expect(worst < 4e-7)
+        let edges = VectorKernels.exp(VectorKernels.Vector(repeating: -.infinity))
+        #expect(edges == VectorKernels.Vector(repeating: 0))
+        #expect(VectorKernels.exp(VectorKernels.Vector(repeating: 100))[0] == .infinity)
+        #expect(VectorKernels.exp(VectorKernels.Vector(repeating: 0))[0] == 1)
+    }
+
     @Test func halfPrecisionWidensExactly() {
         #expect(HalfPrecision.float(fromHalfBits: 0x3C00) == 1)
         #expect(HalfPrecision.float(fromHalfBits: 0xC000) == -2)

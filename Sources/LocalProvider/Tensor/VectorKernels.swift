@@ -85,6 +85,46 @@ enum VectorKernels {
         return total
     }
 
+    /// `e^x` lane by lane: range reduction to `x = n ln2 + r`, a degree-6 polynomial for `e^r` (Cephes), then
+    /// scaling by `2^n` through the exponent bits. About 2 ulp; 0 below -87.3 (so `e^-inf` is 0), +inf above 88.7.
+    @inline(__always)
+    static func exp(_ x: Vector) -> Vector {
+        let clamped = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.7))
+        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var polynomial = Vector(repeating: 1.987_569_15e-4)
+        polynomial = polynomial * r + 1.398_199_95e-3
+        polynomial = polynomial * r + 8.333_451_9e-3
+        polynomial = polynomial * r + 4.166_579_6e-2
+        polynomial = polynomial * r + 1.666_666_55e-1
+        polynomial = polynomial * r + 5.000_000_1e-1
+        let expR = polynomial * r * r + r + 1
+        // 2^n as two factors so that n = 128 (x near 88.7) stays representable.
+        let whole = SIMD16<Int32>(n, rounding: .towardZero)
+        let half = whole &>> 1
+        let first = unsafeBitCast((half &+ 127) &<< 23, to: Vector.self)
+        let second = unsafeBitCast((whole &- half &+ 127) &<< 23, to: Vector.self)
+        var result = expR * first * second
+        result.replace(with: 0, where: x .< -87.3)
+        result.replace(with: .infinity, where: x .> 88.7)
+        return result
+    }
+
+    /// `target[i] = silu(target[i])`, with the vector exponential.
+    static func silu(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = load(target + index)
+            store(value / (1 + exp(-value)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.silu(target[index])
+            index += 1
+        }
+    }
+
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>) -> Vector {
         UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
