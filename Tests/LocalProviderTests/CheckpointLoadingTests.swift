@@ -63,6 +63,25 @@ import Testing
         #expect(try legacy.vaeDecoder.decode(latents) == current.vaeDecoder.decode(latents))
     }
 
+    @Test func linearProjectionsGiveTheSameUNetAsPointwiseConvolutions() throws {
+        let folder = try ScratchFolder()
+        try FileManager.default.copyItem(atPath: Fixtures.path("small/diffusers"), toPath: "\(folder.path)/model")
+        let configPath = "\(folder.path)/model/unet/config.json"
+        let config = try String(contentsOfFile: configPath, encoding: .utf8)
+        #expect(config.contains("\"use_linear_projection\": false"))
+        let linear = config.replacingOccurrences(
+            of: "\"use_linear_projection\": false", with: "\"use_linear_projection\": true")
+        _ = try folder.write("model/unet/config.json", Array(linear.utf8))
+        // proj_in/proj_out weights are [C, C, 1, 1]; the linear layers accept them as [C, C].
+        let checkpoint = try StableDiffusionCheckpoint.load(path: "\(folder.path)/model")
+        #expect(checkpoint.unet.config.useLinearProjection)
+        let reference = try SafetensorsFile(path: Fixtures.path("small/reference.safetensors"))
+        let noise = try checkpoint.unet.forward(
+            latents: reference.tensor("unet_latents"), timestep: reference.tensor("unet_timestep").scalars[0],
+            context: reference.tensor("unet_context"))
+        #expect(Fixtures.relativeError(noise, try reference.tensor("unet_output")) < ModelParityTests.tolerance)
+    }
+
     @Test(arguments: [
         ("attention_head_dim", "[2]", "checkpoint_invalid_config"),
         ("norm_num_groups", "0", "checkpoint_invalid_config"),
