@@ -16,7 +16,12 @@ enum Activation {
 
     static func silu(_ input: Tensor) -> Tensor {
         var output = input
-        output.apply(silu)
+        let count = output.count
+        output.scalars.withUnsafeMutableBufferPointer { data in
+            let data = data.baseAddress!
+            Parallel.forRanges(count: count) { range in VectorKernels.silu(data + range.lowerBound, count: range.count)
+            }
+        }
         return output
     }
 

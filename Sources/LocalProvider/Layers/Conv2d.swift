@@ -39,7 +39,10 @@ struct Conv2d: Sendable {
         let outPlane = outHeight * outWidth
         let patch = inputChannels * kernelHeight * kernelWidth
         let isPointwise = kernelHeight == 1 && kernelWidth == 1 && stride == 1 && padding == 0
-        var columns = isPointwise ? [] : [Float](repeating: 0, count: patch * outPlane)
+        // Every element is written by imageToColumns before the GEMM reads it, so skip the zero fill.
+        var columns =
+            isPointwise
+            ? [] : [Float](unsafeUninitializedCapacity: patch * outPlane) { _, count in count = patch * outPlane }
         let outputs = outputChannels
         let inputPlane = inputChannels * height * width
         return Tensor(shape: [batch, outputs, outHeight, outWidth]) { output in

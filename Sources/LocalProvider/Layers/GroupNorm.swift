@@ -51,9 +51,7 @@ struct GroupNorm: Sendable {
                                 let addend = beta[channel] - mean * multiplier
                                 let row = start + local * plane
                                 VectorKernels.affine(row, count: plane, multiplier: multiplier, addend: addend)
-                                if thenSiLU {
-                                    for position in 0..<plane { row[position] = Activation.silu(row[position]) }
-                                }
+                                if thenSiLU { VectorKernels.silu(row, count: plane) }
                             }
                         }
                     }

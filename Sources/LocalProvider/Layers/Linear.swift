@@ -15,7 +15,8 @@ struct Linear: Sendable {
 
     /// Loads `<prefix>.weight` (`[out, in]`, or `[out, in, 1, 1]` from a 1x1 convolution) and `<prefix>.bias`.
     init(_ weights: WeightLoader, _ prefix: String, input: Int, output: Int, bias: Bool = true) throws {
-        let weight = try weights.tensor("\(prefix).weight", shape: [output, input], alsoAccepting: [output, input, 1, 1])
+        let weight = try weights.tensor(
+            "\(prefix).weight", shape: [output, input], alsoAccepting: [output, input, 1, 1])
         let loadedBias = bias ? try weights.tensor("\(prefix).bias", shape: [output]) : nil
         self.init(weight: weight.reshaped([output, input]), bias: loadedBias)
     }

@@ -27,11 +27,21 @@ enum Softmax {
             row.update(repeating: 0, count: length)
             return
         }
-        var total: Float = 0
-        for index in 0..<length {
-            let value = exp(row[index] - largest)
-            row[index] = value
-            total += value
+        let width = VectorKernels.width
+        let shift = VectorKernels.Vector(repeating: largest)
+        var partial = VectorKernels.Vector()
+        var index = 0
+        while index + width <= length {
+            let value = VectorKernels.exp(VectorKernels.load(row + index) - shift)
+            VectorKernels.store(value, to: row + index)
+            partial += value
+            index += width
+        }
+        var total = partial.sum()
+        while index < length {
+            row[index] = exp(row[index] - largest)
+            total += row[index]
+            index += 1
         }
         VectorKernels.scale(row, count: length, by: 1 / total)
     }

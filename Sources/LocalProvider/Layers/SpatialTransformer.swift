@@ -25,7 +25,8 @@ struct SpatialTransformer: Sendable {
         projectIn = try projection("proj_in")
         blocks = try (0..<layers).map {
             try TransformerBlock(
-                weights, "\(prefix).transformer_blocks.\($0)", width: channels, heads: heads, contextWidth: contextWidth)
+                weights, "\(prefix).transformer_blocks.\($0)", width: channels, heads: heads, contextWidth: contextWidth
+            )
         }
         projectOut = try projection("proj_out")
     }

@@ -48,5 +48,9 @@ public struct CLIPTextConfig: Decodable, Sendable, Equatable {
             try container.decodeIfPresent(Int.self, forKey: .maxPositionEmbeddings) ?? defaults.maxPositionEmbeddings
         layerNormEps = try container.decodeIfPresent(Float.self, forKey: .layerNormEps) ?? defaults.layerNormEps
         hiddenAct = try container.decodeIfPresent(String.self, forKey: .hiddenAct) ?? defaults.hiddenAct
+        let sizes = [vocabSize, hiddenSize, intermediateSize, numAttentionHeads, maxPositionEmbeddings]
+        guard sizes.allSatisfy({ $0 > 0 }), numHiddenLayers >= 0 else {
+            throw CheckpointError.invalidConfig("text encoder config: sizes, heads and layer counts must be positive")
+        }
     }
 }

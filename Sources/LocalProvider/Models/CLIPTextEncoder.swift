@@ -9,7 +9,8 @@ public struct CLIPTextEncoder: Sendable {
 
     /// Loads the weights; keys may carry transformers' `text_model.` prefix or not (transformers 5.x drops it).
     init(weights: WeightLoader, config: CLIPTextConfig) throws {
-        let weights = weights.contains("text_model.embeddings.token_embedding.weight") ? weights.scoped("text_model.") : weights
+        let weights =
+            weights.contains("text_model.embeddings.token_embedding.weight") ? weights.scoped("text_model.") : weights
         let width = config.hiddenSize
         tokenEmbedding = try weights.tensor(
             "embeddings.token_embedding.weight", shape: [config.vocabSize, width])

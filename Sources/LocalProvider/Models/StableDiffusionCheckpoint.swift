@@ -52,10 +52,12 @@ public struct StableDiffusionCheckpoint: Sendable {
     }
 
     private static func loadSingleFile(_ path: String, configFolder: String?) throws -> StableDiffusionCheckpoint {
-        let textConfig = try configFolder.map {
-            try ModelConfig.decode(CLIPTextConfig.self, from: "\($0)/text_encoder/config.json")
-        } ?? .stableDiffusion1
-        let unetConfig = try configFolder.map { try UNetConfig.load(path: "\($0)/unet/config.json") } ?? .stableDiffusion1
+        let textConfig =
+            try configFolder.map {
+                try ModelConfig.decode(CLIPTextConfig.self, from: "\($0)/text_encoder/config.json")
+            } ?? .stableDiffusion1
+        let unetConfig =
+            try configFolder.map { try UNetConfig.load(path: "\($0)/unet/config.json") } ?? .stableDiffusion1
         let vaeConfig = try configFolder.map { try VAEConfig.load(path: "\($0)/vae/config.json") } ?? .stableDiffusion1
         let file = try SafetensorsFile(path: path)
         let keys = OriginalCheckpointKeys(unet: unetConfig, vae: vaeConfig)
@@ -79,7 +81,8 @@ public struct StableDiffusionCheckpoint: Sendable {
             .filter { $0.hasSuffix(".safetensors") }.sorted()
         if variant == nil, present.count == 1 { return "\(folder)/\(present[0])" }
         throw CheckpointError.missingFile(
-            folder, "no \(wanted) (found: \(present.isEmpty ? "no .safetensors files" : present.joined(separator: ", ")))")
+            folder,
+            "no \(wanted) (found: \(present.isEmpty ? "no .safetensors files" : present.joined(separator: ", ")))")
     }
 
     private static func tokenizer(in folder: String) throws -> CLIPTokenizer? {

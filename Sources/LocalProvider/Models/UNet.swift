@@ -43,7 +43,8 @@ public struct UNet: Sendable {
             latents.shape[2] > 0, latents.shape[3] > 0, latents.shape[2] % factor == 0, latents.shape[3] % factor == 0
         else {
             throw ModelInputError.invalidShape(
-                "UNet latents must be [N, \(config.inChannels), H, W] with H and W multiples of \(factor), got \(latents.shape)")
+                "UNet latents must be [N, \(config.inChannels), H, W] with H and W multiples of \(factor), got \(latents.shape)"
+            )
         }
         guard context.shape.count == 3, context.shape[0] == latents.shape[0], context.shape[1] > 0,
             context.shape[2] == config.crossAttentionDim
@@ -54,7 +55,8 @@ public struct UNet: Sendable {
         let batch = latents.shape[0]
         let features = timeFeatures(timestep)
         let repeated = Tensor(
-            shape: [batch, features.count], scalars: Array([[Float]](repeating: features.scalars, count: batch).joined()))
+            shape: [batch, features.count],
+            scalars: Array([[Float]](repeating: features.scalars, count: batch).joined()))
         let activatedTime = Activation.silu(timeLinear2(Activation.silu(timeLinear1(repeated))))
 
         var hidden = convIn(latents)

@@ -46,8 +46,10 @@ public struct VAEConfig: Decodable, Sendable, Equatable {
         if let other = upTypes.first(where: { $0 != "UpDecoderBlock2D" }) {
             throw CheckpointError.unsupportedModel("VAE up block type \(other)")
         }
-        guard !blockOutChannels.isEmpty, layersPerBlock >= 1 else {
-            throw CheckpointError.invalidConfig("VAE block_out_channels and layers_per_block must be set")
+        guard !blockOutChannels.isEmpty, blockOutChannels.allSatisfy({ $0 > 0 }), layersPerBlock >= 1,
+            latentChannels > 0, outChannels > 0, normNumGroups > 0
+        else {
+            throw CheckpointError.invalidConfig("VAE channels, norm groups and layers_per_block must be positive")
         }
     }
 

@@ -11,7 +11,8 @@ extension Tensor {
     func tokensToImage(height: Int, width: Int) -> Tensor {
         precondition(shape.count == 3 && shape[1] == height * width)
         let (batch, plane, channels) = (shape[0], shape[1], shape[2])
-        return transposedInnerTwo(batch: batch, rows: plane, columns: channels, resultShape: [batch, channels, height, width])
+        return transposedInnerTwo(
+            batch: batch, rows: plane, columns: channels, resultShape: [batch, channels, height, width])
     }
 
     private func transposedInnerTwo(batch: Int, rows: Int, columns: Int, resultShape: [Int]) -> Tensor {
@@ -23,7 +24,9 @@ extension Tensor {
                 for image in 0..<batch {
                     let from = source + image * rows * columns
                     let to = out + image * rows * columns
-                    Parallel.forRanges(count: (rows + block - 1) / block, minimumPerChunk: max(1, 16_384 / (block * max(1, columns)))) {
+                    Parallel.forRanges(
+                        count: (rows + block - 1) / block, minimumPerChunk: max(1, 16_384 / (block * max(1, columns)))
+                    ) {
                         tiles in
                         for tile in tiles {
                             let rowRange = (tile * block)..<min(rows, (tile + 1) * block)
@@ -31,7 +34,9 @@ extension Tensor {
                             while column < columns {
                                 let columnEnd = min(columns, column + block)
                                 for row in rowRange {
-                                    for inner in column..<columnEnd { to[inner * rows + row] = from[row * columns + inner] }
+                                    for inner in column..<columnEnd {
+                                        to[inner * rows + row] = from[row * columns + inner]
+                                    }
                                 }
                                 column = columnEnd
                             }

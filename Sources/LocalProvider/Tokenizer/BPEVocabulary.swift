@@ -31,7 +31,8 @@ struct BPEVocabulary: Sendable {
     init(clipMerges text: String) throws {
         let lines = Self.mergeLines(text)
         guard lines.count > Self.clipMergeCount else {
-            throw TokenizerError.invalidMerges("CLIP's merges file needs \(Self.clipMergeCount + 1) lines, got \(lines.count)")
+            throw TokenizerError.invalidMerges(
+                "CLIP's merges file needs \(Self.clipMergeCount + 1) lines, got \(lines.count)")
         }
         let merges = lines[1...Self.clipMergeCount]
         let ranks = try Self.ranks(merges)

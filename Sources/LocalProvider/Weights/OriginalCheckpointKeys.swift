@@ -32,7 +32,9 @@ struct OriginalCheckpointKeys {
     /// The text encoder keys with the checkpoint prefix removed (they already use transformers' names).
     func textEncoderNames(_ keys: [String]) -> [String: String] {
         var names: [String: String] = [:]
-        for key in keys where key.hasPrefix(Self.textPrefix) { names[String(key.dropFirst(Self.textPrefix.count))] = key }
+        for key in keys where key.hasPrefix(Self.textPrefix) {
+            names[String(key.dropFirst(Self.textPrefix.count))] = key
+        }
         return names
     }
 
@@ -108,7 +110,8 @@ struct OriginalCheckpointKeys {
             case "block_1": return vaeResnetName(rest).map { "decoder.mid_block.resnets.0.\($0)" }
             case "block_2": return vaeResnetName(rest).map { "decoder.mid_block.resnets.1.\($0)" }
             case "attn_1":
-                let renamed = ["norm": "group_norm", "q": "to_q", "k": "to_k", "v": "to_v", "proj_out": "to_out.0"][rest[0]]
+                let renamed = ["norm": "group_norm", "q": "to_q", "k": "to_k", "v": "to_v", "proj_out": "to_out.0"][
+                    rest[0]]
                 return renamed.map { (["decoder.mid_block.attentions.0", $0] + rest[1...]).joined(separator: ".") }
             default: return nil
             }

@@ -14,6 +14,7 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
         case unindexedBytes = "safetensors_unindexed_bytes"
         case tensorNotFound = "safetensors_tensor_not_found"
         case notFloatingPoint = "safetensors_not_floating_point"
+        case notInteger = "safetensors_not_integer"
     }
 
     private let code: Code
@@ -35,7 +36,9 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
         Self(.truncated, "\(path) is truncated: \(detail); download the file again")
     }
     static func headerTooLarge(_ path: String, length: UInt64, limit: Int) -> Self {
-        Self(.headerTooLarge, "\(path) declares a \(length)-byte header, above the \(limit)-byte limit; not a safetensors file?")
+        Self(
+            .headerTooLarge,
+            "\(path) declares a \(length)-byte header, above the \(limit)-byte limit; not a safetensors file?")
     }
     static func headerNotUTF8(_ path: String) -> Self {
         Self(.headerNotUTF8, "\(path): the JSON header is not valid UTF-8")
@@ -50,10 +53,15 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
         Self(.unknownDType, "\(path): tensor '\(tensor)' has unknown dtype '\(dtype)'")
     }
     static func sizeMismatch(_ path: String, tensor: String, expected: Int, actual: Int) -> Self {
-        Self(.sizeMismatch, "\(path): tensor '\(tensor)' needs \(expected) bytes for its shape and dtype, its range has \(actual)")
+        Self(
+            .sizeMismatch,
+            "\(path): tensor '\(tensor)' needs \(expected) bytes for its shape and dtype, its range has \(actual)")
     }
     static func outOfBounds(_ path: String, tensor: String, end: Int, available: Int) -> Self {
-        Self(.outOfBounds, "\(path): tensor '\(tensor)' ends at data byte \(end), past the \(available) bytes in the file; the file may be truncated")
+        Self(
+            .outOfBounds,
+            "\(path): tensor '\(tensor)' ends at data byte \(end), past the \(available) bytes in the file; the file may be truncated"
+        )
     }
     static func overlapping(_ path: String, tensor: String, other: String) -> Self {
         Self(.overlapping, "\(path): tensor '\(tensor)' overlaps tensor '\(other)'")
@@ -66,5 +74,8 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
     }
     static func notFloatingPoint(_ path: String, tensor: String, dtype: String) -> Self {
         Self(.notFloatingPoint, "\(path): tensor '\(tensor)' is \(dtype); only F32, F16, BF16 and F64 load as floats")
+    }
+    static func notInteger(_ path: String, tensor: String, dtype: String) -> Self {
+        Self(.notInteger, "\(path): tensor '\(tensor)' is \(dtype), not a signed or 8-bit integer type")
     }
 }

@@ -108,6 +108,33 @@ public final class SafetensorsFile: @unchecked Sendable {
         return Tensor(shape: entry.shape) { buffer in convert(buffer.baseAddress!) }
     }
 
+    /// Loads integer tensor `name` (I64, I32, I16, I8, U8) as `Int`s in row-major order.
+    public func integers(_ name: String) throws -> [Int] {
+        guard let entry = entries[name] else { throw SafetensorsError.tensorNotFound(path, tensor: name) }
+        let count = entry.shape.reduce(1, *)
+        let source = mapping + dataOffset + entry.byteRange.lowerBound
+        switch entry.dtype {
+        case .int64:
+            return (0..<count).map {
+                Int(Int64(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)))
+            }
+        case .int32:
+            return (0..<count).map {
+                Int(Int32(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 4, as: Int32.self)))
+            }
+        case .int16:
+            return (0..<count).map {
+                Int(Int16(littleEndian: source.loadUnaligned(fromByteOffset: $0 * 2, as: Int16.self)))
+            }
+        case .int8:
+            return (0..<count).map { Int(source.load(fromByteOffset: $0, as: Int8.self)) }
+        case .uint8:
+            return (0..<count).map { Int(source.load(fromByteOffset: $0, as: UInt8.self)) }
+        default:
+            throw SafetensorsError.notInteger(path, tensor: name, dtype: entry.dtype.rawValue)
+        }
+    }
+
     private struct Header {
         var entries: [String: Entry]
         var metadata: [String: String]
@@ -170,7 +197,8 @@ public final class SafetensorsFile: @unchecked Sendable {
         guard let offsets = integers(fields["data_offsets"]), offsets.count == 2, offsets[0] >= 0,
             offsets[0] <= offsets[1]
         else {
-            throw SafetensorsError.invalidEntry(path, tensor: name, "'data_offsets' must be [begin, end] with begin <= end")
+            throw SafetensorsError.invalidEntry(
+                path, tensor: name, "'data_offsets' must be [begin, end] with begin <= end")
         }
         var byteCount = dtype.size
         for dimension in shape {
