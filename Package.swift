@@ -124,11 +124,6 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
         .testTarget(
-            name: "LocalProviderTests",
-            dependencies: ["LocalProvider"],
-            exclude: ["Fixtures"],
-            swiftSettings: [.unsafeFlags(["-O"])]),
-        .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway",
