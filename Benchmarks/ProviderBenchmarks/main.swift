@@ -30,9 +30,9 @@ func percentile(_ sorted: [Duration], _ fraction: Double) -> Duration {
     sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]
 }
 
-func milliseconds(_ duration: Duration) -> String {
+func microseconds(_ duration: Duration) -> String {
     let (seconds, attoseconds) = duration.components
-    return String(format: "%.3f ms", Double(seconds) * 1000 + Double(attoseconds) / 1e15)
+    return String(format: "%.1f µs", Double(seconds) * 1e6 + Double(attoseconds) / 1e12)
 }
 
 let iterations = Int(ProcessInfo.processInfo.environment["BENCH_ITERATIONS"] ?? "") ?? 2000
@@ -48,7 +48,7 @@ func measure(_ label: String, _ body: () async throws -> Void) async throws {
         samples.append(.now - start)
     }
     samples.sort()
-    print("| \(label) | \(milliseconds(percentile(samples, 0.5))) | \(milliseconds(percentile(samples, 0.99))) |")
+    print("| \(label) | \(microseconds(percentile(samples, 0.5))) | \(microseconds(percentile(samples, 0.99))) |")
 }
 
 var quiet = Logger(label: "bench.worker")
@@ -80,7 +80,7 @@ try await app.test(.live) { client in
 
 // How soon after the backend finishes does the adapter return? The worker answers `check` by long polling,
 // so this is one loopback round trip, not a polling interval.
-let slowBackend = InstantBackend(delay: .milliseconds(300))
+let slowBackend = InstantBackend(delay: .microseconds(300))
 let slowApp = buildWorkerApplication(
     provider: slowBackend, configuration: WorkerConfiguration(port: 0, apiKey: "bench", longPollWindow: .seconds(5)), logger: quiet)
 try await slowApp.test(.live) { client in
@@ -99,5 +99,5 @@ try await slowApp.test(.live) { client in
     print("")
     print("| backend finished -> v4 adapter returned (50 jobs of 300 ms, startOnly + long-poll check) | p50 | p99 |")
     print("| --- | --- | --- |")
-    print("| lag | \(milliseconds(percentile(lags, 0.5))) | \(milliseconds(percentile(lags, 0.99))) |")
+    print("| lag | \(microseconds(percentile(lags, 0.5))) | \(microseconds(percentile(lags, 0.99))) |")
 }
