@@ -73,6 +73,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(
+            name: "ledger-crash-probe", dependencies: ["Gateway"], path: "Tests/LedgerCrashProbe"),
+        .executableTarget(
+            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks"),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
