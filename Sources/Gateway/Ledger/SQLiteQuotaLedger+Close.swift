@@ -2,38 +2,23 @@ import Foundation
 
 extension SQLiteQuotaLedger {
     public func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws {
-        try Self.checkText(attempt.provider, "provider")
-        try Self.checkMicros(attempt.costMicros, "attempt cost")
-        guard attempt.durationMilliseconds >= 0, attempt.paidMilliseconds >= 0 else {
-            throw LedgerError.invalidRequest("attempt duration and paid time must not be negative")
-        }
+        try Self.validate(attempt)
         try await database.perform { connection in
             try connection.withTransaction(.immediate) {
                 _ = try Self.heldRow(connection, jobID: jobID)
-                let attempts = try Self.loadAttempts(connection, jobID: jobID)
-                if attempt.outcome == .succeeded, attempts.contains(where: { $0.outcome == .succeeded }) {
-                    throw LedgerError.secondSuccess(jobID)
-                }
-                try connection.run(
-                    """
-                    INSERT INTO attempts (
-                        job_id, attempt, provider, outcome, started_ms, duration_ms, paid_ms, cost_micros, detail)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                    """,
-                    [
-                        .text(jobID.rawValue), .integer(Int64(attempts.count + 1)), .text(attempt.provider),
-                        .text(attempt.outcome.rawValue), .integer(attempt.startedAt.unixMilliseconds),
-                        .integer(attempt.durationMilliseconds), .integer(attempt.paidMilliseconds),
-                        .integer(attempt.costMicros), .text(attempt.detail.map { String($0.prefix(1000)) }),
-                    ])
+                try Self.insert(attempt, jobID: jobID, connection)
             }
         }
     }
 
-    public func settle(jobID: JobID, now: Date) async throws -> Reservation {
-        try await database.perform { connection in
+    public func settle(jobID: JobID, finalAttempt: AttemptRecord?, now: Date) async throws -> Reservation {
+        if let finalAttempt { try Self.validate(finalAttempt) }
+        return try await database.perform { connection in
             try connection.withTransaction(.immediate) {
                 let row = try Self.heldRow(connection, jobID: jobID)
+                if let finalAttempt {
+                    try Self.insert(finalAttempt, jobID: jobID, connection)
+                }
                 let attempts = try Self.loadAttempts(connection, jobID: jobID)
                 return try Self.close(
                     connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
@@ -105,6 +90,34 @@ extension SQLiteQuotaLedger {
             connection, userKey: reservation.user.storageKey, dayStart: row.dayStart, monthStart: row.monthStart,
             images: reservation.producedImage ? 0 : -1, spendMicros: charge - reservation.estimateMicros)
         return reservation
+    }
+
+    private static func validate(_ attempt: AttemptRecord) throws {
+        try checkText(attempt.provider, "provider")
+        try checkMicros(attempt.costMicros, "attempt cost")
+        guard attempt.durationMilliseconds >= 0, attempt.paidMilliseconds >= 0 else {
+            throw LedgerError.invalidRequest("attempt duration and paid time must not be negative")
+        }
+    }
+
+    /// Appends an attempt to a held job; a second successful one is refused.
+    private static func insert(_ attempt: AttemptRecord, jobID: JobID, _ connection: SQLiteConnection) throws {
+        let attempts = try loadAttempts(connection, jobID: jobID)
+        if attempt.outcome == .succeeded, attempts.contains(where: { $0.outcome == .succeeded }) {
+            throw LedgerError.secondSuccess(jobID)
+        }
+        try connection.run(
+            """
+            INSERT INTO attempts (
+                job_id, attempt, provider, outcome, started_ms, duration_ms, paid_ms, cost_micros, detail)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """,
+            [
+                .text(jobID.rawValue), .integer(Int64(attempts.count + 1)), .text(attempt.provider),
+                .text(attempt.outcome.rawValue), .integer(attempt.startedAt.unixMilliseconds),
+                .integer(attempt.durationMilliseconds), .integer(attempt.paidMilliseconds),
+                .integer(attempt.costMicros), .text(attempt.detail.map { String($0.prefix(1000)) }),
+            ])
     }
 
     private static func heldRow(_ connection: SQLiteConnection, jobID: JobID) throws -> Row {
