@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Measures the quota ledger's reserve+settle pairs per second (release build, file database in WAL mode), with
 # synchronous=NORMAL (the default) and FULL, sequential and with 16 concurrent callers.
-# Usage: scripts/bench-ledger.sh [--pairs N] [--synchronous normal|full|both]
+# Usage: scripts/bench-ledger.sh [--pairs N] [--repeat N] [--synchronous normal|full|both]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh

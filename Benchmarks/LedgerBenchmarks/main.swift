@@ -1,11 +1,14 @@
 // Measures the quota ledger's reserve+settle pairs per second on a file database in WAL mode, sequentially and
 // with concurrent callers, with every guarantee on (BEGIN IMMEDIATE check-and-reserve, an attempt, settle).
-// Usage: ledger-benchmarks [--pairs N] [--synchronous normal|full|both]
+// Usage: ledger-benchmarks [--pairs N] [--repeat N] [--synchronous normal|full|both]
 import Foundation
 import Gateway
 
 struct BenchmarkOptions {
     var pairs = 20_000
+    /// Each case runs this many times and the best run is kept: the machine is shared, and the least disturbed
+    /// run is the closest to what the ledger itself costs.
+    var repeats = 3
     var synchronousModes: [SQLiteDatabase.Options.Synchronous] = [.normal, .full]
 
     init(_ arguments: [String]) {
@@ -13,6 +16,7 @@ struct BenchmarkOptions {
         while let argument = iterator.next() {
             switch argument {
             case "--pairs": pairs = iterator.next().flatMap(Int.init) ?? pairs
+            case "--repeat": repeats = max(1, iterator.next().flatMap(Int.init) ?? repeats)
             case "--synchronous":
                 switch iterator.next() {
                 case "normal": synchronousModes = [.normal]
@@ -98,8 +102,12 @@ for synchronous in options.synchronousModes {
     let pairs = synchronous == .full ? max(1, options.pairs / 10) : options.pairs
     for callers in [1, 16] {
         for separateAttempt in [false, true] {
-            let rate = try await measure(
-                synchronous: synchronous, callers: callers, pairs: pairs, separateAttempt: separateAttempt)
+            var rate = (wall: 0.0, cpu: 0.0)
+            for _ in 0..<options.repeats {
+                let run = try await measure(
+                    synchronous: synchronous, callers: callers, pairs: pairs, separateAttempt: separateAttempt)
+                rate = (max(rate.wall, run.wall), max(rate.cpu, run.cpu))
+            }
             let cycle = separateAttempt ? "reserve, attempt, settle" : "reserve, settle+attempt"
             print("| \(synchronous.rawValue) | \(callers) | \(cycle) | \(Int(rate.wall)) | \(Int(rate.cpu)) |")
         }

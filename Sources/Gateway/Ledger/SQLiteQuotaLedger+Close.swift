@@ -6,7 +6,7 @@ extension SQLiteQuotaLedger {
         try await database.perform { connection in
             try connection.withTransaction(.immediate) {
                 _ = try Self.heldRow(connection, jobID: jobID)
-                try Self.insert(attempt, jobID: jobID, connection)
+                _ = try Self.append(attempt, to: Self.loadAttempts(connection, jobID: jobID), jobID: jobID, connection)
             }
         }
     }
@@ -16,10 +16,10 @@ extension SQLiteQuotaLedger {
         return try await database.perform { connection in
             try connection.withTransaction(.immediate) {
                 let row = try Self.heldRow(connection, jobID: jobID)
+                var attempts = try Self.loadAttempts(connection, jobID: jobID)
                 if let finalAttempt {
-                    try Self.insert(finalAttempt, jobID: jobID, connection)
+                    attempts = try Self.append(finalAttempt, to: attempts, jobID: jobID, connection)
                 }
-                let attempts = try Self.loadAttempts(connection, jobID: jobID)
                 return try Self.close(
                     connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
             }
@@ -100,9 +100,10 @@ extension SQLiteQuotaLedger {
         }
     }
 
-    /// Appends an attempt to a held job; a second successful one is refused.
-    private static func insert(_ attempt: AttemptRecord, jobID: JobID, _ connection: SQLiteConnection) throws {
-        let attempts = try loadAttempts(connection, jobID: jobID)
+    /// Appends an attempt to a held job's `attempts` and returns them all; a second successful one is refused.
+    private static func append(
+        _ attempt: AttemptRecord, to attempts: [AttemptRecord], jobID: JobID, _ connection: SQLiteConnection
+    ) throws -> [AttemptRecord] {
         if attempt.outcome == .succeeded, attempts.contains(where: { $0.outcome == .succeeded }) {
             throw LedgerError.secondSuccess(jobID)
         }
@@ -118,6 +119,7 @@ extension SQLiteQuotaLedger {
                 .integer(attempt.durationMilliseconds), .integer(attempt.paidMilliseconds),
                 .integer(attempt.costMicros), .text(attempt.detail.map { String($0.prefix(1000)) }),
             ])
+        return attempts + [attempt]
     }
 
     private static func heldRow(_ connection: SQLiteConnection, jobID: JobID) throws -> Row {

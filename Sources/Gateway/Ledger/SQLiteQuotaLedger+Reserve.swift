@@ -46,7 +46,9 @@ extension SQLiteQuotaLedger {
             }
             return .duplicate(existing.reservation)
         }
-        if try Self.loadRow(connection, jobID: request.jobID) != nil {
+        if try connection.queryFirst(
+            "SELECT 1 FROM reservations WHERE job_id = ?1", [.text(request.jobID.rawValue)], row: { _ in true }) != nil
+        {
             throw LedgerError.duplicateJob(request.jobID)
         }
         let nowSeconds = UTCCalendar.floorDivide(nowMilliseconds, 1000)
