@@ -1,3 +1,4 @@
+import CSQLite
 import Dispatch
 
 /// A SQLite database reached through one connection on a dedicated serial queue: every blocking SQLite call runs
@@ -114,7 +115,7 @@ extension SQLiteConnection {
             let mode = try queryFirst("PRAGMA journal_mode = WAL") { $0.text(0) }
             guard mode?.lowercased() == "wal" else {
                 throw SQLiteError.result(
-                    1, message: "could not switch to WAL journal mode (got \(mode ?? "nothing"))", sql: nil,
+                    SQLITE_ERROR, message: "could not switch to WAL journal mode (got \(mode ?? "nothing"))", sql: nil,
                     path: path)
             }
         } else {
