@@ -3,60 +3,52 @@ import Foundation
 extension SQLiteQuotaLedger {
     public func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws {
         try Self.validate(attempt)
-        try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                _ = try Self.heldRow(connection, jobID: jobID)
-                _ = try Self.append(attempt, to: Self.loadAttempts(connection, jobID: jobID), jobID: jobID, connection)
-            }
+        try await database.write { connection in
+            _ = try Self.heldRow(connection, jobID: jobID)
+            _ = try Self.append(attempt, to: Self.loadAttempts(connection, jobID: jobID), jobID: jobID, connection)
         }
     }
 
     public func settle(jobID: JobID, finalAttempt: AttemptRecord?, now: Date) async throws -> Reservation {
         if let finalAttempt { try Self.validate(finalAttempt) }
-        return try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                let row = try Self.heldRow(connection, jobID: jobID)
-                var attempts = try Self.loadAttempts(connection, jobID: jobID)
-                if let finalAttempt {
-                    attempts = try Self.append(finalAttempt, to: attempts, jobID: jobID, connection)
-                }
-                return try Self.close(
-                    connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
+        return try await database.write { connection in
+            let row = try Self.heldRow(connection, jobID: jobID)
+            var attempts = try Self.loadAttempts(connection, jobID: jobID)
+            if let finalAttempt {
+                attempts = try Self.append(finalAttempt, to: attempts, jobID: jobID, connection)
             }
+            return try Self.close(
+                connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
         }
     }
 
     public func refund(jobID: JobID, reason: String, now: Date) async throws -> Reservation {
         try Self.checkText(reason, "refund reason", maximumLength: 1000)
-        return try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                let row = try Self.heldRow(connection, jobID: jobID)
-                let attempts = try Self.loadAttempts(connection, jobID: jobID)
-                if attempts.contains(where: { $0.outcome == .succeeded }) {
-                    throw LedgerError.jobProducedImage(jobID)
-                }
-                return try Self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
+        return try await database.write { connection in
+            let row = try Self.heldRow(connection, jobID: jobID)
+            let attempts = try Self.loadAttempts(connection, jobID: jobID)
+            if attempts.contains(where: { $0.outcome == .succeeded }) {
+                throw LedgerError.jobProducedImage(jobID)
             }
+            return try Self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
         }
     }
 
     public func recoverOrphans(now: Date) async throws -> [Reservation] {
         let owner = self.owner
-        return try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                let orphans = try connection.query(
-                    """
-                    SELECT \(Self.reservationColumns) FROM reservations
-                    WHERE state = 'held' AND NOT (owner_instance = ?1 AND owner_started_ms = ?2)
-                    """,
-                    [.text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds)],
-                    row: Self.decodeRow)
-                return try orphans.map { row in
-                    let attempts = try Self.loadAttempts(connection, jobID: row.reservation.jobID)
-                    return try Self.close(
-                        connection, row: row, state: .released, attempts: attempts,
-                        reason: "released after its process (\(row.reservation.owner.instanceID)) stopped", now: now)
-                }
+        return try await database.write { connection in
+            let orphans = try connection.query(
+                """
+                SELECT \(Self.reservationColumns) FROM reservations
+                WHERE state = 'held' AND NOT (owner_instance = ?1 AND owner_started_ms = ?2)
+                """,
+                [.text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds)],
+                row: Self.decodeRow)
+            return try orphans.map { row in
+                let attempts = try Self.loadAttempts(connection, jobID: row.reservation.jobID)
+                return try Self.close(
+                    connection, row: row, state: .released, attempts: attempts,
+                    reason: "released after its process (\(row.reservation.owner.instanceID)) stopped", now: now)
             }
         }
     }
