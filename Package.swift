@@ -123,6 +123,10 @@ let package = Package(
                 "AuthKit", "COpenSSL", "HTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
+        .executableTarget(
+            name: "ledger-crash-probe", dependencies: ["Gateway"], path: "Tests/LedgerCrashProbe"),
+        .executableTarget(
+            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks"),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

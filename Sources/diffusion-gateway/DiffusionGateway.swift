@@ -6,6 +6,8 @@ struct DiffusionGateway: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "diffusion-gateway",
         abstract: "An auth-aware gateway for Stable Diffusion on serverless and local providers.",
-        subcommands: [Serve.self, Generate.self, WorkerCommand.self, PolicyCommand.self, Version.self]
+        subcommands: [
+            Serve.self, Generate.self, WorkerCommand.self, PolicyCommand.self, Usage.self, Version.self,
+        ]
     )
 }
