@@ -9,7 +9,7 @@ public final class BananaProvider: ImageProvider {
     public let name: String
     public let capabilities: ProviderCapabilities
     private let configuration: BananaConfiguration
-    private let client: HTTPClient
+    private let remote: RemoteCall
     private let makeCallID: @Sendable () -> String
     private let unixTime: @Sendable () -> Int64
 
@@ -21,7 +21,9 @@ public final class BananaProvider: ImageProvider {
         self.name = name
         self.configuration = configuration
         self.capabilities = capabilities
-        self.client = client
+        self.remote = RemoteCall(
+            client: client, callTimeout: configuration.callTimeout, maxReplyBytes: configuration.maxReplyBytes,
+            secrets: [configuration.apiKey])
         self.makeCallID = makeCallID
         self.unixTime = unixTime
     }
@@ -36,8 +38,13 @@ public final class BananaProvider: ImageProvider {
         case .direct(let appURL, let route):
             outputs = try await runDirect(request, url: appURL + route)
         }
-        let image = try decodeImage(from: outputs, request: request)
-        return image
+        let first = outputs.arrayValue?.first ?? outputs
+        let key = configuration.inputs.imageOutput
+        guard let encoded = first[key]?.stringValue else {
+            throw ProviderError.invalidReply("model output has no string '\(key)'")
+        }
+        return try ImageDecoding.image(
+            base64: encoded, request: request, maxBytes: configuration.maxImageBytes, field: key)
     }
 
     // MARK: v4 start/check
@@ -79,13 +86,9 @@ public final class BananaProvider: ImageProvider {
 
     /// One v4 call: a 200 with a JSON object whose `message` does not report an error.
     private func postV4(url: String, body: JSONValue) async throws -> JSONValue {
-        let response = try await send(url: url, body: body.encoded(), headers: [])
-        guard (200..<300).contains(response.status) else { throw failure(for: response) }
-        guard let reply = JSONValue.parse(response.body), case .object = reply else {
-            throw ProviderError.invalidReply("reply from \(url) is not a JSON object: \(excerpt(response.body))")
-        }
+        let reply = try remote.object(from: try await remote.send("POST", url, body: body.encoded()), context: url)
         if let message = reply["message"]?.stringValue, message.lowercased().contains("error") {
-            throw ProviderError.failed("provider reported: \(redacted(message))")
+            throw ProviderError.failed("provider reported: \(remote.redacted(message))")
         }
         return reply
     }
@@ -99,85 +102,16 @@ public final class BananaProvider: ImageProvider {
         let body = JSONValue.object(configuration.inputs.inputs(for: request)).encoded()
         var retry = 0
         while true {
-            let response = try await send(url: url, body: body, headers: headers)
-            if (200..<300).contains(response.status) {
-                guard let reply = JSONValue.parse(response.body), case .object = reply else {
-                    throw ProviderError.invalidReply("reply is not a JSON object: \(excerpt(response.body))")
-                }
-                return reply
+            let response = try await remote.send("POST", url, headers: headers, body: body)
+            guard response.status == 423 || response.status == 503 else {
+                return try remote.object(from: response, context: url)
             }
-            guard response.status == 423 || response.status == 503 else { throw failure(for: response) }
             retry += 1
-            guard let delay = configuration.retry.delay(beforeRetry: retry, retryAfter: retryAfter(response)) else {
-                throw failure(for: response)
+            guard let delay = configuration.retry.delay(beforeRetry: retry, retryAfter: remote.retryAfter(response))
+            else {
+                throw remote.failure(for: response)
             }
             try await Task.sleep(for: delay)
         }
-    }
-
-    // MARK: shared
-
-    private func send(url: String, body: [UInt8], headers: [(name: String, value: String)]) async throws
-        -> HTTPResponse
-    {
-        let request = HTTPRequest(
-            method: "POST", url: url, headers: [(name: "Content-Type", value: "application/json")] + headers,
-            body: body, deadline: .now + configuration.callTimeout, maxResponseBytes: configuration.maxReplyBytes)
-        do {
-            return try await client.execute(request)
-        } catch {
-            throw Self.providerError(for: error)
-        }
-    }
-
-    /// Maps a transport failure to the router's classification.
-    static func providerError(for error: HTTPClientError) -> any Error {
-        switch error.reason {
-        case "cancelled": CancellationError()
-        case "timed_out": ProviderError.timedOut("call timed out: \(error.detail)")
-        case "response_too_large": ProviderError.invalidReply("reply too large: \(error.detail)")
-        default: ProviderError.unavailable("\(error.reason): \(error.detail)")
-        }
-    }
-
-    /// Maps a non-2xx answer: the caller's fault for 400 and 422, busy for 423 and 429, otherwise unavailable.
-    private func failure(for response: HTTPResponse) -> ProviderError {
-        let detail = "HTTP \(response.status): \(excerpt(response.body))"
-        switch response.status {
-        case 400, 422: return .rejected(detail)
-        case 423, 429: return .busy(detail, retryAfter: retryAfter(response))
-        default: return .unavailable(detail)
-        }
-    }
-
-    private func retryAfter(_ response: HTTPResponse) -> Duration? {
-        response.header("Retry-After").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.map { .seconds($0) }
-    }
-
-    private func decodeImage(from outputs: JSONValue, request: GenerationRequest) throws -> GeneratedImage {
-        let first = outputs.arrayValue?.first ?? outputs
-        let key = configuration.inputs.imageOutput
-        guard let encoded = first[key]?.stringValue else {
-            throw ProviderError.invalidReply("model output has no string '\(key)'")
-        }
-        let base64 = encoded.hasPrefix("data:") ? String(encoded.drop { $0 != "," }.dropFirst()) : encoded
-        guard base64.utf8.count <= (configuration.maxImageBytes / 3 + 1) * 4 + 4,
-            let data = Data(base64Encoded: base64, options: .ignoreUnknownCharacters)
-        else {
-            throw ProviderError.invalidReply("'\(key)' is not base64 within the \(configuration.maxImageBytes)-byte cap")
-        }
-        let bytes = [UInt8](data)
-        let mediaType = try ImageCheck.validate(
-            bytes, width: request.width, height: request.height, maxBytes: configuration.maxImageBytes)
-        return GeneratedImage(data: bytes, mediaType: mediaType, seed: request.seed)
-    }
-
-    /// A short, secret-free quote of a reply for ops' logs.
-    private func excerpt(_ body: [UInt8]) -> String {
-        redacted(String(decoding: body.prefix(300), as: UTF8.self))
-    }
-
-    private func redacted(_ text: String) -> String {
-        configuration.apiKey.isEmpty ? text : text.replacingOccurrences(of: configuration.apiKey, with: "[redacted]")
     }
 }
