@@ -51,6 +51,11 @@ public struct ProviderError: Error, Sendable, CustomStringConvertible {
         .init(.failed, detail, paidSeconds: paidSeconds)
     }
 
+    /// The same failure with the seconds the provider billed for it (when the error itself did not know them).
+    public func withPaidSeconds(_ seconds: Double?) -> ProviderError {
+        ProviderError(code, detail, paidSeconds: paidSeconds ?? seconds, retryAfter: retryAfter)
+    }
+
     /// Stable machine-readable code, e.g. `timed_out`.
     public var reason: String { code.rawValue }
 
