@@ -90,4 +90,54 @@ import Testing
             #expect(throws: ProviderSetupError.self) { try definition.localConfiguration() }
         }
     }
+
+    static func remote(
+        _ kind: ProviderKind, endpoint: String? = nil, _ options: [String: ProviderOption] = [:],
+        secrets: [String: String] = [:]
+    ) -> ProviderDefinition {
+        ProviderDefinition(
+            name: kind.rawValue, kind: kind, endpoint: endpoint, secretEnvironment: secrets, options: options,
+            location: here)
+    }
+
+    @Test func runPodNeedsAnEndpointIDAndAKey() throws {
+        let good = Self.remote(.runpod, ["endpoint_id": Self.option("abc123"), "runsync": Self.option("true")], secrets: ["api_key": "RP"])
+        let configuration = try good.runPodConfiguration(environment: ["RP": "key"])
+        #expect(configuration.baseURL == "https://api.runpod.ai")
+        #expect(configuration.endpointID == "abc123")
+        #expect(configuration.useRunSync)
+        #expect(throws: ProviderSetupError.self) {
+            try Self.remote(.runpod, secrets: ["api_key": "RP"]).runPodConfiguration(environment: ["RP": "key"])
+        }
+        #expect(throws: ProviderSetupError.self) {
+            try Self.remote(.runpod, ["endpoint_id": Self.option("abc")]).runPodConfiguration(environment: [:])
+        }
+    }
+
+    @Test func replicateNeedsExactlyOneTarget() throws {
+        let secrets = ["api_token": "REPLICATE_API_TOKEN"]
+        let environment = ["REPLICATE_API_TOKEN": "r8"]
+        let byModel = try Self.remote(.replicate, ["model": Self.option("stability-ai/sdxl")], secrets: secrets)
+            .replicateConfiguration(environment: environment)
+        #expect(byModel.target == .model("stability-ai/sdxl"))
+        for options in [
+            [:], ["version": Self.option("v1"), "model": Self.option("a/b")], ["model": Self.option("no-slash")],
+        ] as [[String: ProviderOption]] {
+            #expect(throws: ProviderSetupError.self) {
+                try Self.remote(.replicate, options, secrets: secrets).replicateConfiguration(environment: environment)
+            }
+        }
+    }
+
+    @Test func a1111BasicAuthIsBothOrNeither() throws {
+        let open = try Self.remote(.a1111, endpoint: "http://gpu:7860").a1111Configuration(environment: [:])
+        #expect(open.username == nil)
+        let authed = try Self.remote(.a1111, endpoint: "http://gpu:7860", secrets: ["username": "U", "password": "P"])
+            .a1111Configuration(environment: ["U": "ops", "P": "pw"])
+        #expect(authed.username == "ops" && authed.password == "pw")
+        #expect(throws: ProviderSetupError.self) {
+            try Self.remote(.a1111, endpoint: "http://gpu:7860", secrets: ["username": "U"]).a1111Configuration(environment: ["U": "ops"])
+        }
+        #expect(throws: ProviderSetupError.self) { try Self.remote(.a1111).a1111Configuration(environment: [:]) }
+    }
 }

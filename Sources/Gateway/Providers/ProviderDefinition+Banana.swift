@@ -31,7 +31,7 @@ extension ProviderDefinition {
             style: style,
             apiKey: try options.secret("api_key", environment: environment, required: true) ?? "",
             modelKey: try options.secret("model_key", environment: environment, required: false),
-            inputs: try inputMapping(options))
+            inputs: try options.inputMapping())
         configuration.startOnly = try options.flag("start_only") ?? configuration.startOnly
         configuration.maxChecks = try options.integer("max_checks", in: 1...100_000) ?? configuration.maxChecks
         if let seconds = try options.integer("call_timeout_seconds", in: 1...3600) {
@@ -43,35 +43,5 @@ extension ProviderDefinition {
             configuration.maxReplyBytes = max(configuration.maxReplyBytes, bytes * 2)
         }
         return configuration
-    }
-
-    private func inputMapping(_ options: ProviderOptionReader) throws -> ModelInputMapping {
-        var mapping = ModelInputMapping.stableDiffusionTemplate
-        guard let option = options.definition.options["inputs"] else { return mapping }
-        guard case .mapping(let entries) = option.value else {
-            throw options.error(option.location, "`inputs` must map our field names to the model's input names")
-        }
-        for (field, value) in entries {
-            guard let name = value.scalar, !name.isEmpty else {
-                throw options.error(value.location, "inputs.\(field) must be a non-empty name (or leave it out)")
-            }
-            switch field {
-            case "prompt": mapping.prompt = name
-            case "negative_prompt": mapping.negativePrompt = name
-            case "width": mapping.width = name
-            case "height": mapping.height = name
-            case "steps": mapping.steps = name
-            case "guidance": mapping.guidance = name
-            case "seed": mapping.seed = name
-            case "scheduler": mapping.scheduler = name
-            case "image_output": mapping.imageOutput = name
-            default:
-                throw options.error(
-                    value.location,
-                    "inputs.\(field) is not a field; use prompt, negative_prompt, width, height, steps, guidance, "
-                        + "seed, scheduler or image_output")
-            }
-        }
-        return mapping
     }
 }

@@ -1,3 +1,5 @@
+import Providers
+
 /// Typed reads of a provider's `options:` map, each failure naming the option, its line and the fix.
 struct ProviderOptionReader {
     let definition: ProviderDefinition
@@ -54,5 +56,36 @@ struct ProviderOptionReader {
 
     func error(_ location: PolicyLocation, _ message: String) -> ProviderSetupError {
         ProviderSetupError(provider: definition.name, location: location, message: message)
+    }
+
+    /// `inputs:` renames the common SD template's fields to the model's own input names.
+    func inputMapping() throws -> ModelInputMapping {
+        var mapping = ModelInputMapping.stableDiffusionTemplate
+        guard let option = definition.options["inputs"] else { return mapping }
+        guard case .mapping(let entries) = option.value else {
+            throw error(option.location, "`inputs` must map our field names to the model's input names")
+        }
+        for (field, value) in entries {
+            guard let name = value.scalar, !name.isEmpty else {
+                throw error(value.location, "inputs.\(field) must be a non-empty name (or leave it out)")
+            }
+            switch field {
+            case "prompt": mapping.prompt = name
+            case "negative_prompt": mapping.negativePrompt = name
+            case "width": mapping.width = name
+            case "height": mapping.height = name
+            case "steps": mapping.steps = name
+            case "guidance": mapping.guidance = name
+            case "seed": mapping.seed = name
+            case "scheduler": mapping.scheduler = name
+            case "image_output": mapping.imageOutput = name
+            default:
+                throw error(
+                    value.location,
+                    "inputs.\(field) is not a field; use prompt, negative_prompt, width, height, steps, guidance, "
+                        + "seed, scheduler or image_output")
+            }
+        }
+        return mapping
     }
 }
