@@ -10,4 +10,7 @@
 #include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
+
+/// EVP_PKEY_PUBLIC_KEY is a composite macro Swift cannot import.
+static inline int copenssl_evp_pkey_public_key_selection(void) { return EVP_PKEY_PUBLIC_KEY; }
 #endif

@@ -1,0 +1,114 @@
+import CSQLite
+
+/// One open SQLite connection. Not thread-safe: `SQLiteDatabase` uses it only on its own serial queue.
+public final class SQLiteConnection {
+    let handle: OpaquePointer
+    /// The database file's path, for messages.
+    public let path: String
+    private var statements: [String: SQLiteStatement] = [:]
+
+    /// How a transaction takes its locks.
+    public enum TransactionKind: String, Sendable {
+        /// Takes the write lock at BEGIN, so a check-then-write cannot interleave with another writer.
+        case immediate = "BEGIN IMMEDIATE"
+        /// Takes locks when first needed; for reads.
+        case deferred = "BEGIN DEFERRED"
+    }
+
+    init(path: String, readOnly: Bool, create: Bool) throws {
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE
+        flags |= readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE
+        if create && !readOnly { flags |= SQLITE_OPEN_CREATE }
+        var connection: OpaquePointer?
+        let result = sqlite3_open_v2(path, &connection, flags, nil)
+        guard result == SQLITE_OK, let connection else {
+            let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(connection)
+            throw SQLiteError.result(result, message: message, sql: nil, path: path)
+        }
+        self.handle = connection
+        self.path = path
+    }
+
+    deinit {
+        statements.removeAll()
+        sqlite3_close_v2(handle)
+    }
+
+    /// Runs one or more statements that take no parameters and return no rows (schema, pragmas).
+    public func execute(_ sql: String) throws {
+        var message: UnsafeMutablePointer<CChar>?
+        let result = sqlite3_exec(handle, sql, nil, nil, &message)
+        defer { sqlite3_free(message) }
+        guard result == SQLITE_OK else {
+            let text = message.map { String(cString: $0) } ?? String(cString: sqlite3_errmsg(handle))
+            throw SQLiteError.result(sqlite3_extended_errcode(handle), message: text, sql: sql, path: path)
+        }
+    }
+
+    /// The cached prepared statement for `sql`, with `values` bound.
+    public func prepare(_ sql: String, _ values: [SQLiteValue] = []) throws -> SQLiteStatement {
+        let statement: SQLiteStatement
+        if let cached = statements[sql] {
+            statement = cached
+        } else {
+            statement = try SQLiteStatement(connection: self, sql: sql)
+            statements[sql] = statement
+        }
+        try statement.bind(values)
+        return statement
+    }
+
+    /// Runs a statement that returns no rows; answers how many rows it changed.
+    @discardableResult
+    public func run(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int {
+        let statement = try prepare(sql, values)
+        defer { statement.reset() }
+        while try statement.step() {}
+        return Int(sqlite3_changes(handle))
+    }
+
+    /// Runs a query and maps each row.
+    public func query<Row>(
+        _ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteStatement) throws -> Row
+    ) throws -> [Row] {
+        let statement = try prepare(sql, values)
+        defer { statement.reset() }
+        var rows: [Row] = []
+        while try statement.step() {
+            rows.append(try row(statement))
+        }
+        return rows
+    }
+
+    /// Runs a query and maps its first row, if any.
+    public func queryFirst<Row>(
+        _ sql: String, _ values: [SQLiteValue] = [], row: (SQLiteStatement) throws -> Row
+    ) throws -> Row? {
+        let statement = try prepare(sql, values)
+        defer { statement.reset() }
+        return try statement.step() ? row(statement) : nil
+    }
+
+    /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    public func withTransaction<Result>(_ kind: TransactionKind, _ body: () throws -> Result) throws -> Result {
+        try run(kind.rawValue)
+        do {
+            let result = try body()
+            try run("COMMIT")
+            return result
+        } catch {
+            if sqlite3_get_autocommit(handle) == 0 {
+                _ = try? run("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
+    func error(_ result: Int32, sql: String?) -> SQLiteError {
+        let code = sqlite3_extended_errcode(handle)
+        return SQLiteError.result(
+            code == SQLITE_OK ? result : code, message: String(cString: sqlite3_errmsg(handle)), sql: sql,
+            path: path)
+    }
+}

@@ -1,0 +1,136 @@
+import Foundation
+
+extension SQLiteQuotaLedger {
+    public func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws {
+        try Self.checkText(attempt.provider, "provider")
+        try Self.checkMicros(attempt.costMicros, "attempt cost")
+        guard attempt.durationMilliseconds >= 0, attempt.paidMilliseconds >= 0 else {
+            throw LedgerError.invalidRequest("attempt duration and paid time must not be negative")
+        }
+        try await database.perform { connection in
+            try connection.withTransaction(.immediate) {
+                _ = try Self.heldRow(connection, jobID: jobID)
+                let attempts = try Self.loadAttempts(connection, jobID: jobID)
+                if attempt.outcome == .succeeded, attempts.contains(where: { $0.outcome == .succeeded }) {
+                    throw LedgerError.secondSuccess(jobID)
+                }
+                try connection.run(
+                    """
+                    INSERT INTO attempts (
+                        job_id, attempt, provider, outcome, started_ms, duration_ms, paid_ms, cost_micros, detail)
+                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                    """,
+                    [
+                        .text(jobID.rawValue), .integer(Int64(attempts.count + 1)), .text(attempt.provider),
+                        .text(attempt.outcome.rawValue), .integer(attempt.startedAt.unixMilliseconds),
+                        .integer(attempt.durationMilliseconds), .integer(attempt.paidMilliseconds),
+                        .integer(attempt.costMicros), .text(attempt.detail.map { String($0.prefix(1000)) }),
+                    ])
+            }
+        }
+    }
+
+    public func settle(jobID: JobID, now: Date) async throws -> Reservation {
+        try await database.perform { connection in
+            try connection.withTransaction(.immediate) {
+                let row = try Self.heldRow(connection, jobID: jobID)
+                let attempts = try Self.loadAttempts(connection, jobID: jobID)
+                return try Self.close(
+                    connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
+            }
+        }
+    }
+
+    public func refund(jobID: JobID, reason: String, now: Date) async throws -> Reservation {
+        try Self.checkText(reason, "refund reason", maximumLength: 1000)
+        return try await database.perform { connection in
+            try connection.withTransaction(.immediate) {
+                let row = try Self.heldRow(connection, jobID: jobID)
+                let attempts = try Self.loadAttempts(connection, jobID: jobID)
+                if attempts.contains(where: { $0.outcome == .succeeded }) {
+                    throw LedgerError.jobProducedImage(jobID)
+                }
+                return try Self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
+            }
+        }
+    }
+
+    public func recoverOrphans(now: Date) async throws -> [Reservation] {
+        let owner = self.owner
+        return try await database.perform { connection in
+            try connection.withTransaction(.immediate) {
+                let orphans = try connection.query(
+                    """
+                    SELECT \(Self.reservationColumns) FROM reservations
+                    WHERE state = 'held' AND NOT (owner_instance = ?1 AND owner_started_ms = ?2)
+                    """,
+                    [.text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds)],
+                    row: Self.decodeRow)
+                return try orphans.map { row in
+                    let attempts = try Self.loadAttempts(connection, jobID: row.reservation.jobID)
+                    return try Self.close(
+                        connection, row: row, state: .released, attempts: attempts,
+                        reason: "released after its process (\(row.reservation.owner.instanceID)) stopped", now: now)
+                }
+            }
+        }
+    }
+
+    /// Closes a held reservation: the charge is the successful attempt's cost, plus the failed attempts' cost when
+    /// the tier passes it on; the day and month windows trade the estimate for the charge.
+    private static func close(
+        _ connection: SQLiteConnection, row: Row, state: Reservation.State, attempts: [AttemptRecord], reason: String,
+        now: Date
+    ) throws -> Reservation {
+        var reservation = row.reservation
+        let succeeded = attempts.first { $0.outcome == .succeeded }
+        let failedCost = attempts.filter { $0.outcome != .succeeded }.reduce(Int64(0)) { $0 + $1.costMicros }
+        let charge = (succeeded?.costMicros ?? 0) + (reservation.chargesFailedAttempts ? failedCost : 0)
+        reservation.state = state
+        reservation.chargedMicros = charge
+        reservation.producedImage = succeeded != nil
+        reservation.closedAt = Date(unixMilliseconds: now.unixMilliseconds)
+        reservation.closeReason = reason
+        try connection.run(
+            """
+            UPDATE reservations SET state = ?2, charged_micros = ?3, produced_image = ?4, closed_ms = ?5,
+                close_reason = ?6
+            WHERE job_id = ?1 AND state = 'held'
+            """,
+            [
+                .text(reservation.jobID.rawValue), .text(state.rawValue), .integer(charge),
+                .bool(reservation.producedImage), .integer(now.unixMilliseconds), .text(reason),
+            ])
+        try adjustWindows(
+            connection, userKey: reservation.user.storageKey, dayStart: row.dayStart, monthStart: row.monthStart,
+            images: reservation.producedImage ? 0 : -1, spendMicros: charge - reservation.estimateMicros)
+        return reservation
+    }
+
+    private static func heldRow(_ connection: SQLiteConnection, jobID: JobID) throws -> Row {
+        guard let row = try loadRow(connection, jobID: jobID) else {
+            throw LedgerError.unknownJob(jobID)
+        }
+        guard row.reservation.state == .held else {
+            throw LedgerError.jobNotHeld(jobID, state: row.reservation.state)
+        }
+        return row
+    }
+
+    static func loadAttempts(_ connection: SQLiteConnection, jobID: JobID) throws -> [AttemptRecord] {
+        try connection.query(
+            """
+            SELECT provider, outcome, started_ms, duration_ms, paid_ms, cost_micros, detail
+            FROM attempts WHERE job_id = ?1 ORDER BY attempt
+            """,
+            [.text(jobID.rawValue)]
+        ) { statement in
+            AttemptRecord(
+                provider: statement.text(0),
+                outcome: AttemptRecord.Outcome(rawValue: statement.text(1)) ?? .failed,
+                startedAt: Date(unixMilliseconds: statement.int64(2)),
+                durationMilliseconds: statement.int64(3), paidMilliseconds: statement.int64(4),
+                costMicros: statement.int64(5), detail: statement.optionalText(6))
+        }
+    }
+}

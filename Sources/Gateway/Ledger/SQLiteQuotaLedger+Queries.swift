@@ -1,0 +1,84 @@
+import Foundation
+
+extension SQLiteQuotaLedger {
+    public func reservation(jobID: JobID) async throws -> Reservation? {
+        try await database.perform { connection in
+            try Self.loadRow(connection, jobID: jobID)?.reservation
+        }
+    }
+
+    public func attempts(jobID: JobID) async throws -> [AttemptRecord] {
+        try await database.perform { connection in
+            try Self.loadAttempts(connection, jobID: jobID)
+        }
+    }
+
+    public func remaining(user: UserKey, limits: QuotaLimits, now: Date) async throws -> [QuotaWindowStatus] {
+        try await database.perform { connection in
+            let seconds = now.unixSeconds
+            return try connection.withTransaction(.deferred) {
+                try self.windowStatuses(
+                    connection, user: user, limits: limits, nowSeconds: seconds,
+                    minute: UTCCalendar.minuteStart(seconds), dayStart: UTCCalendar.dayStart(seconds),
+                    monthStart: UTCCalendar.monthStart(seconds))
+            }
+        }
+    }
+
+    public func usage(_ query: UsageQuery) async throws -> UsageReport {
+        try await database.perform { connection in
+            try connection.withTransaction(.deferred) {
+                let bindings: [SQLiteValue] = [.integer(query.month.startSeconds), .text(query.userEmail)]
+                return UsageReport(
+                    month: query.month, userEmail: query.userEmail,
+                    users: try Self.userUsage(connection, bindings, byDay: false),
+                    providers: try Self.providerUsage(connection, bindings, byDay: false),
+                    userDays: try Self.userUsage(connection, bindings, byDay: true),
+                    providerDays: try Self.providerUsage(connection, bindings, byDay: true))
+            }
+        }
+    }
+
+    /// Closed jobs of the month (`?1`), of one email (`?2`) or all when NULL.
+    private static let closedJobsFilter = """
+        r.month_start = ?1 AND r.state != 'held' AND (?2 IS NULL OR lower(r.user_email) = lower(?2))
+        """
+
+    private static func userUsage(
+        _ connection: SQLiteConnection, _ bindings: [SQLiteValue], byDay: Bool
+    ) throws -> [UsageReport.UserUsage] {
+        let dayColumn = byDay ? "r.day_start" : "NULL"
+        return try connection.query(
+            """
+            SELECT \(dayColumn), r.user_key, max(r.user_email), count(*), sum(r.produced_image),
+                sum(coalesce((SELECT sum(a.paid_ms) FROM attempts a WHERE a.job_id = r.job_id), 0)),
+                sum(r.charged_micros)
+            FROM reservations r WHERE \(closedJobsFilter)
+            GROUP BY 1, r.user_key ORDER BY 1, sum(r.charged_micros) DESC, r.user_key
+            """, bindings
+        ) { statement in
+            UsageReport.UserUsage(
+                day: statement.optionalInt64(0).map(UTCCalendar.dayText), user: UserKey(storageKey: statement.text(1)),
+                email: statement.optionalText(2), jobs: statement.int64(3), images: statement.int64(4),
+                gpuSeconds: Double(statement.int64(5)) / 1000, spendMicros: statement.int64(6))
+        }
+    }
+
+    private static func providerUsage(
+        _ connection: SQLiteConnection, _ bindings: [SQLiteValue], byDay: Bool
+    ) throws -> [UsageReport.ProviderUsage] {
+        let dayColumn = byDay ? "r.day_start" : "NULL"
+        return try connection.query(
+            """
+            SELECT \(dayColumn), a.provider, count(*), sum(a.outcome = 'succeeded'), sum(a.paid_ms), sum(a.cost_micros)
+            FROM attempts a JOIN reservations r ON r.job_id = a.job_id WHERE \(closedJobsFilter)
+            GROUP BY 1, a.provider ORDER BY 1, sum(a.cost_micros) DESC, a.provider
+            """, bindings
+        ) { statement in
+            UsageReport.ProviderUsage(
+                day: statement.optionalInt64(0).map(UTCCalendar.dayText), provider: statement.text(1),
+                attempts: statement.int64(2), images: statement.int64(3),
+                gpuSeconds: Double(statement.int64(4)) / 1000, costMicros: statement.int64(5))
+        }
+    }
+}

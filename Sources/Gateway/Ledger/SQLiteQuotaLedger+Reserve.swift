@@ -1,0 +1,163 @@
+import Foundation
+
+extension SQLiteQuotaLedger {
+    public func reserve(_ request: ReservationRequest) async throws -> ReservationOutcome {
+        try Self.validate(request)
+        return try await database.perform { connection in
+            let now = request.now.unixMilliseconds
+            let minute = UTCCalendar.minuteStart(UTCCalendar.floorDivide(now, 1000))
+            let userKey = request.user.storageKey
+            let outcome = try connection.withTransaction(.immediate) {
+                try self.reserveInTransaction(connection, request: request, nowMilliseconds: now, minute: minute)
+            }
+            if case .admitted = outcome {
+                self.requestRate.record(user: userKey, minute: minute)
+            }
+            return outcome
+        }
+    }
+
+    private static func validate(_ request: ReservationRequest) throws {
+        try checkText(request.jobID.rawValue, "job id")
+        try checkText(request.user.issuer, "issuer")
+        try checkText(request.user.subject, "subject")
+        guard !request.user.issuer.contains(" ") else {
+            throw LedgerError.invalidRequest("issuer must not contain spaces")
+        }
+        if let email = request.email { try checkText(email, "email", maximumLength: 320) }
+        try checkMicros(request.estimateMicros, "estimate")
+        if let idempotency = request.idempotency {
+            try checkText(idempotency.key, "idempotency key")
+            try checkText(idempotency.requestHash, "request hash")
+        }
+    }
+
+    private func reserveInTransaction(
+        _ connection: SQLiteConnection, request: ReservationRequest, nowMilliseconds: Int64, minute: Int64
+    ) throws -> ReservationOutcome {
+        let userKey = request.user.storageKey
+        if let idempotency = request.idempotency,
+            let existing = try connection.queryFirst(
+                "SELECT \(Self.reservationColumns) FROM reservations WHERE user_key = ?1 AND idempotency_key = ?2",
+                [.text(userKey), .text(idempotency.key)], row: Self.decodeRow)
+        {
+            guard existing.requestHash == idempotency.requestHash else {
+                throw LedgerError.idempotencyConflict(key: idempotency.key)
+            }
+            return .duplicate(existing.reservation)
+        }
+        if try Self.loadRow(connection, jobID: request.jobID) != nil {
+            throw LedgerError.duplicateJob(request.jobID)
+        }
+        let nowSeconds = UTCCalendar.floorDivide(nowMilliseconds, 1000)
+        let dayStart = UTCCalendar.dayStart(nowSeconds)
+        let monthStart = UTCCalendar.monthStart(nowSeconds)
+        if let denial = try denial(
+            connection, request: request, nowSeconds: nowSeconds, minute: minute, dayStart: dayStart,
+            monthStart: monthStart)
+        {
+            return .denied(denial)
+        }
+        try connection.run(
+            """
+            INSERT INTO reservations (
+                job_id, user_key, user_email, state, estimate_micros, charges_failed_attempts, idempotency_key,
+                request_hash, owner_instance, owner_started_ms, reserved_ms, day_start, month_start)
+            VALUES (?1, ?2, ?3, 'held', ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+            """,
+            [
+                .text(request.jobID.rawValue), .text(userKey), .text(request.email),
+                .integer(request.estimateMicros), .bool(request.chargesFailedAttempts),
+                .text(request.idempotency?.key), .text(request.idempotency?.requestHash),
+                .text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds),
+                .integer(nowMilliseconds), .integer(dayStart), .integer(monthStart),
+            ])
+        try Self.adjustWindows(
+            connection, userKey: userKey, dayStart: dayStart, monthStart: monthStart, images: 1,
+            spendMicros: request.estimateMicros)
+        let reservation = Reservation(
+            jobID: request.jobID, user: request.user, email: request.email, state: .held,
+            estimateMicros: request.estimateMicros, chargedMicros: 0, producedImage: false,
+            chargesFailedAttempts: request.chargesFailedAttempts, idempotencyKey: request.idempotency?.key,
+            owner: owner, reservedAt: Date(unixMilliseconds: nowMilliseconds), closedAt: nil, closeReason: nil)
+        return .admitted(reservation)
+    }
+
+    /// The window that refuses the request, if any. When several do, the one that resets last is named, so a client
+    /// that waits for `Retry-After` does not hit another at once.
+    private func denial(
+        _ connection: SQLiteConnection, request: ReservationRequest, nowSeconds: Int64, minute: Int64,
+        dayStart: Int64, monthStart: Int64
+    ) throws -> QuotaDenial? {
+        let statuses = try windowStatuses(
+            connection, user: request.user, limits: request.limits, nowSeconds: nowSeconds, minute: minute,
+            dayStart: dayStart, monthStart: monthStart)
+        var refusals: [QuotaDenial] = []
+        for status in statuses {
+            guard let limit = status.limit else { continue }
+            let requested: Int64 =
+                switch status.window {
+                case .spendPerDay, .spendPerMonth: request.estimateMicros
+                default: 1
+                }
+            let (total, overflow) = status.used.addingReportingOverflow(requested)
+            if overflow || total > limit {
+                refusals.append(
+                    QuotaDenial(
+                        window: status.window, limit: limit, used: status.used, requested: requested,
+                        resetsAt: status.resetsAt))
+            }
+        }
+        return refusals.max { ($0.resetsAt ?? .distantPast) < ($1.resetsAt ?? .distantPast) }
+    }
+
+    /// Used and left in each limited window, read inside the caller's transaction.
+    func windowStatuses(
+        _ connection: SQLiteConnection, user: UserKey, limits: QuotaLimits, nowSeconds: Int64, minute: Int64,
+        dayStart: Int64, monthStart: Int64
+    ) throws -> [QuotaWindowStatus] {
+        let userKey = user.storageKey
+        var day: (images: Int64, spend: Int64) = (0, 0)
+        var month: (images: Int64, spend: Int64) = (0, 0)
+        let needsDay = limits.imagesPerDay != nil || limits.spendPerDayMicros != nil
+        let needsMonth = limits.imagesPerMonth != nil || limits.spendPerMonthMicros != nil
+        if needsDay, let row = try window(connection, userKey: userKey, period: "day", start: dayStart) {
+            day = row
+        }
+        if needsMonth, let row = try window(connection, userKey: userKey, period: "month", start: monthStart) {
+            month = row
+        }
+        var statuses: [QuotaWindowStatus] = []
+        for window in QuotaWindow.allCases {
+            let limit = window.limit(in: limits)
+            guard limit != nil else { continue }
+            let used: Int64 =
+                switch window {
+                case .requestsPerMinute: requestRate.count(user: userKey, minute: minute)
+                case .imagesPerDay: day.images
+                case .imagesPerMonth: month.images
+                case .spendPerDay: day.spend
+                case .spendPerMonth: month.spend
+                case .concurrentJobs:
+                    try connection.queryFirst(
+                        "SELECT count(*) FROM reservations WHERE user_key = ?1 AND state = 'held'",
+                        [.text(userKey)]
+                    ) { $0.int64(0) } ?? 0
+                }
+            statuses.append(
+                QuotaWindowStatus(
+                    window: window, limit: limit, used: used,
+                    resetsAt: window.resetSeconds(after: nowSeconds).map(Date.init(unixSeconds:))))
+        }
+        return statuses
+    }
+
+    private func window(
+        _ connection: SQLiteConnection, userKey: String, period: String, start: Int64
+    ) throws -> (images: Int64, spend: Int64)? {
+        try connection.queryFirst(
+            "SELECT images, spend_micros FROM quota_windows WHERE user_key = ?1 AND period = ?2 AND period_start = ?3",
+            [.text(userKey), .text(period), .integer(start)]
+        ) { ($0.int64(0), $0.int64(1)) }
+    }
+}
