@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway",
+                "Gateway", "AuthKit", "Providers", "LocalProvider",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ]

@@ -42,7 +42,11 @@ final class OpenSSLRSAKey: @unchecked Sendable {
         defer { BN_free(e) }
         guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLError("OSSL_PARAM_BLD_new") }
         defer { OSSL_PARAM_BLD_free(builder) }
-        guard OSSL_PARAM_BLD_push_BN(builder, "n", n) == 1, OSSL_PARAM_BLD_push_BN(builder, "e", e) == 1,
+        // The builder keeps the name pointers (it does not copy them), so they must be static strings.
+        let modulusName: StaticString = "n"
+        let exponentName: StaticString = "e"
+        guard OSSL_PARAM_BLD_push_BN(builder, UnsafeRawPointer(modulusName.utf8Start).assumingMemoryBound(to: CChar.self), n) == 1,
+            OSSL_PARAM_BLD_push_BN(builder, UnsafeRawPointer(exponentName.utf8Start).assumingMemoryBound(to: CChar.self), e) == 1,
             let params = OSSL_PARAM_BLD_to_param(builder)
         else { throw OpenSSLError("OSSL_PARAM_BLD_push_BN") }
         defer { OSSL_PARAM_free(params) }
