@@ -40,7 +40,7 @@ import Testing
         try await gateway.live { client in
             let token = try gateway.token()
             _ = try await client.waitFinished(try await client.submit(token: token), token: token)
-            _ = try await client.call(.get, "/v1/me", token: token + "x")
+            _ = try await client.call(.get, "/v1/me", token: token + "A")
             let metrics = String(buffer: try await client.call(.get, "/metrics").body)
             #expect(metrics.contains(#"gateway_http_requests_total{route="/v1/generations",method="POST",status="202"} 1"#))
             #expect(metrics.contains(#"gateway_auth_failures_total{reason="bad_signature"} 1"#))
