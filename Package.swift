@@ -73,12 +73,27 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        .executableTarget(
+            name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
+
+        .testTarget(
+            name: "AuthKitTests",
+            dependencies: [
+                "AuthKit", "COpenSSL", "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(name: "ProvidersTests", dependencies: ["Providers"]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "AuthKit", "Providers", "LocalProvider",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
             ]),
     ]
 )

@@ -28,25 +28,60 @@ public enum Base64URL {
 
     /// Decodes strict unpadded base64url; nil for anything else.
     public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+        if let decoded = text.withContiguousStorageIfAvailable({ decode(buffer: $0) }) { return decoded }
+        return Array(text).withUnsafeBufferPointer { decode(buffer: $0) }
+    }
+
+    private static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = text.count
         guard count % 4 != 1 else { return nil }
-        var output: [UInt8] = []
-        output.reserveCapacity(count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        for character in text {
-            let value = decodeTable[Int(character)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        let outputCount = count * 3 / 4
+        var valid = true
+        let output = [UInt8](unsafeUninitializedCapacity: outputCount) { output, initialized in
+            decodeTable.withUnsafeBufferPointer { table in
+                var accumulator: UInt32 = 0
+                var written = 0
+                var index = 0
+                while index + 4 <= count {
+                    let a = table[Int(text[index])]
+                    let b = table[Int(text[index + 1])]
+                    let c = table[Int(text[index + 2])]
+                    let d = table[Int(text[index + 3])]
+                    guard (a | b | c | d) & 0x80 == 0 else {
+                        valid = false
+                        return
+                    }
+                    accumulator = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                    output[written] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                    output[written + 1] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                    output[written + 2] = UInt8(truncatingIfNeeded: accumulator)
+                    written += 3
+                    index += 4
+                }
+                let remaining = count - index
+                if remaining >= 2 {
+                    let a = table[Int(text[index])]
+                    let b = table[Int(text[index + 1])]
+                    let c = remaining == 3 ? table[Int(text[index + 2])] : 0
+                    guard (a | b | c) & 0x80 == 0 else {
+                        valid = false
+                        return
+                    }
+                    accumulator = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6
+                    output[written] = UInt8(truncatingIfNeeded: accumulator >> 16)
+                    written += 1
+                    if remaining == 3 {
+                        output[written] = UInt8(truncatingIfNeeded: accumulator >> 8)
+                        written += 1
+                        valid = accumulator & 0xFF == 0
+                    } else {
+                        valid = accumulator & 0xFFFF == 0
+                    }
+                }
+                initialized = written
             }
         }
-        guard accumulator == 0 else { return nil }
-        return output
+        return valid ? output : nil
     }
 
     /// Decodes strict unpadded base64url from a string; nil for anything else.

@@ -37,12 +37,6 @@ public struct CompactJWS: Sendable {
         guard !segments[0].isEmpty, let headerBytes = Base64URL.decode(segments[0]) else {
             throw .malformed("header is not strict unpadded base64url")
         }
-        guard let payload = Base64URL.decode(segments[1]) else {
-            throw .malformed("payload is not strict unpadded base64url")
-        }
-        guard !segments[2].isEmpty, let signature = Base64URL.decode(segments[2]) else {
-            throw .malformed("signature is not strict unpadded base64url")
-        }
         let header: [String: JSONValue]
         do {
             guard let object = try StrictJSONParser().parse(headerBytes).objectValue else {
@@ -55,6 +49,12 @@ public struct CompactJWS: Sendable {
             throw error as! AuthError
         }
         self.keyID = try Self.checkHeader(header)
+        guard let payload = Base64URL.decode(segments[1]) else {
+            throw .malformed("payload is not strict unpadded base64url")
+        }
+        guard !segments[2].isEmpty, let signature = Base64URL.decode(segments[2]) else {
+            throw .malformed("signature is not strict unpadded base64url")
+        }
         self.header = header
         self.payload = payload
         self.signature = signature
@@ -95,7 +95,9 @@ public struct CompactJWS: Sendable {
     public func verifySignature(with key: RSAPublicKey) throws(AuthError) {
         var token = token
         let valid = token.withUTF8 { bytes in
-            key.verify(signature: signature, message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<signingInputLength])))
+            key.verify(
+                signature: signature,
+                message: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[..<signingInputLength])))
         }
         guard valid else { throw .badSignature("the RS256 signature does not verify with key \(keyID)") }
     }

@@ -16,7 +16,8 @@ enum IDTokenClaims {
         if let notBefore, now.addingClamped(leeway) < notBefore { throw .notYetValid("nbf is in the future") }
         guard issuedAt <= now.addingClamped(leeway) else { throw .issuedInFuture("iat is in the future") }
         guard expiresAt >= issuedAt else { throw .invalidClaim("exp is before iat") }
-        guard expiresAt - issuedAt <= configuration.maxLifetimeSeconds else {
+        let (lifetime, overflow) = expiresAt.subtractingReportingOverflow(issuedAt)
+        guard !overflow, lifetime <= configuration.maxLifetimeSeconds else {
             throw .lifetimeTooLong("exp - iat exceeds \(configuration.maxLifetimeSeconds) seconds")
         }
         guard let subject = claims["sub"]?.stringValue, !subject.isEmpty,

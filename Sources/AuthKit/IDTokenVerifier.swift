@@ -45,10 +45,15 @@ public final class IDTokenVerifier: Sendable {
         guard let issuerName = claims["iss"]?.stringValue,
             let issuer = issuers.first(where: { $0.configuration.issuers.contains(issuerName) })
         else { throw .wrongIssuer("iss names no configured issuer") }
-        let key = try await issuer.keySet.key(for: jws.keyID)
+        let now = clock.now()
+        let key: RSAPublicKey
+        if let fresh = issuer.keySet.freshKey(for: jws.keyID, now: now) {
+            key = fresh
+        } else {
+            key = try await issuer.keySet.key(for: jws.keyID)
+        }
         signatureCount.add(1, ordering: .relaxed)
         try jws.verifySignature(with: key)
-        let now = clock.now()
         let (identity, expiresAt) = try IDTokenClaims.identity(
             from: claims, configuration: issuer.configuration, now: now)
         tokenCache?.insert(identity, for: token, expiresAt: expiresAt, now: now)

@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 
 /// One issuer's key set, fetched from its source and kept by `Cache-Control: max-age`: refreshed in the
 /// background once most of its lifetime has passed, refetched (rate-limited) on an unknown `kid`, kept when a
@@ -18,6 +19,12 @@ public actor KeySetCache {
         public var lastError: String?
     }
 
+    /// The set in use while fresh and not yet due for refresh, readable without entering the actor.
+    private struct Snapshot {
+        var keySet: KeySet
+        var refreshAt: Int64
+    }
+
     private let source: any KeySetSource
     private let clock: any WallClock
     private let policy: KeySetCachePolicy
@@ -31,6 +38,7 @@ public actor KeySetCache {
     private var fetches = 0
     private var failures = 0
     private var lastError: String?
+    private let snapshot = Mutex<Snapshot?>(nil)
 
     public init(
         source: any KeySetSource, clock: any WallClock = SystemWallClock(),
@@ -40,6 +48,15 @@ public actor KeySetCache {
         self.clock = clock
         self.policy = policy
         self.logger = logger
+    }
+
+    /// The key with id `kid` when the set is fresh and not due for refresh, without an actor hop; nil sends the
+    /// caller to `key(for:)`, which fetches when needed.
+    public nonisolated func freshKey(for kid: String, now: Int64) -> RSAPublicKey? {
+        snapshot.withLock { snapshot in
+            guard let snapshot, now < snapshot.refreshAt else { return nil }
+            return snapshot.keySet.keys[kid]
+        }
     }
 
     /// The key with id `kid`; throws `unknown_key`, or `key_set_unavailable` when no set was ever fetched.
@@ -62,10 +79,12 @@ public actor KeySetCache {
         return key
     }
 
-    /// Fetches now unless a fetch is already running (then waits for it); returns the cache's state after.
+    /// Fetches now, ignoring the minimum interval, unless a fetch is already running (then waits for it);
+    /// returns the cache's state after. For startup warm-up and operators; verification never needs it.
     @discardableResult
     public func refresh() async -> Status {
-        await fetchOrJoin(now: clock.now())
+        if inFlight == nil { startFetch(now: clock.now()) }
+        await inFlight?.value
         return status
     }
 
@@ -109,7 +128,11 @@ public actor KeySetCache {
             fetchedAt = now
             expiresAt = now + lifetime
             lastError = nil
-            for reason in keySet.skipped { logger.notice("key left out of the key set", metadata: ["reason": "\(reason)"]) }
+            let refreshAt = now + refreshAge
+            snapshot.withLock { $0 = Snapshot(keySet: keySet, refreshAt: refreshAt) }
+            for reason in keySet.skipped {
+                logger.notice("key left out of the key set", metadata: ["reason": "\(reason)"])
+            }
         } catch {
             failures += 1
             lastError = "\(error)"

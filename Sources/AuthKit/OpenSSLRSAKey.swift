@@ -42,11 +42,9 @@ final class OpenSSLRSAKey: @unchecked Sendable {
         defer { BN_free(e) }
         guard let builder = OSSL_PARAM_BLD_new() else { throw OpenSSLError("OSSL_PARAM_BLD_new") }
         defer { OSSL_PARAM_BLD_free(builder) }
-        // The builder keeps the name pointers (it does not copy them), so they must be static strings.
-        let modulusName: StaticString = "n"
-        let exponentName: StaticString = "e"
-        guard OSSL_PARAM_BLD_push_BN(builder, UnsafeRawPointer(modulusName.utf8Start).assumingMemoryBound(to: CChar.self), n) == 1,
-            OSSL_PARAM_BLD_push_BN(builder, UnsafeRawPointer(exponentName.utf8Start).assumingMemoryBound(to: CChar.self), e) == 1,
+        // The builder keeps the name pointers until OSSL_PARAM_BLD_to_param, so they must be static C strings.
+        guard OSSL_PARAM_BLD_push_BN(builder, Self.cString("n"), n) == 1,
+            OSSL_PARAM_BLD_push_BN(builder, Self.cString("e"), e) == 1,
             let params = OSSL_PARAM_BLD_to_param(builder)
         else { throw OpenSSLError("OSSL_PARAM_BLD_push_BN") }
         defer { OSSL_PARAM_free(params) }
@@ -197,13 +195,15 @@ final class OpenSSLRSAKey: @unchecked Sendable {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    private static func cString(_ literal: StaticString) -> UnsafePointer<CChar> {
+        UnsafeRawPointer(literal.utf8Start).assumingMemoryBound(to: CChar.self)
+    }
+
     /// SHA-256 of `bytes`.
     static func sha256(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64, UInt64, UInt64) {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
         withUnsafeMutableBytes(of: &digest) { output in
-            _ = SHA256(
-                bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count,
-                output.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            copenssl_sha256(bytes.baseAddress, bytes.count, output.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
         return digest
     }

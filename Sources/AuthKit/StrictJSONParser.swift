@@ -152,6 +152,19 @@ extension StrictJSONParser {
 
         mutating func readString() throws(JSONParseError) -> String {
             index += 1
+            var end = index
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"),
+                bytes[end] >= 0x20
+            {
+                end += 1
+            }
+            if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+                guard let string = String(validating: bytes[index..<end], as: UTF8.self) else {
+                    throw fail("string is not valid UTF-8")
+                }
+                index = end + 1
+                return string
+            }
             var utf8: [UInt8] = []
             while true {
                 guard index < bytes.count else { throw fail("unterminated string") }
@@ -250,11 +263,20 @@ extension StrictJSONParser {
                 guard index < bytes.count, isDigit(bytes[index]) else { throw fail("invalid exponent") }
                 skipDigits()
             }
-            let text = String(decoding: bytes[start..<index], as: UTF8.self)
             if isInteger {
-                guard let value = Int64(text) else { throw JSONParseError("integer out of range", at: start) }
+                let negative = bytes[start] == UInt8(ascii: "-")
+                var value: Int64 = 0
+                for byte in bytes[(negative ? start + 1 : start)..<index] {
+                    let digit = Int64(byte - UInt8(ascii: "0"))
+                    let (shifted, overflowShift) = value.multipliedReportingOverflow(by: 10)
+                    let (next, overflowAdd) =
+                        negative ? shifted.subtractingReportingOverflow(digit) : shifted.addingReportingOverflow(digit)
+                    guard !overflowShift, !overflowAdd else { throw JSONParseError("integer out of range", at: start) }
+                    value = next
+                }
                 return .integer(value)
             }
+            let text = String(decoding: bytes[start..<index], as: UTF8.self)
             guard let value = Double(text), value.isFinite else {
                 throw JSONParseError("number out of range", at: start)
             }

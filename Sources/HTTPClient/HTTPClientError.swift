@@ -8,6 +8,8 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
         case tls = "tls"
         case transport = "transport"
         case cancelled = "cancelled"
+        case invalidRequest = "invalid_request"
+        case shutDown = "shut_down"
     }
 
     private let code: Code
@@ -33,6 +35,10 @@ public struct HTTPClientError: Error, Sendable, Hashable, CustomStringConvertibl
     public static func transport(_ detail: String) -> Self { .init(.transport, detail) }
     /// The calling task was cancelled.
     public static func cancelled() -> Self { .init(.cancelled, "request cancelled") }
+    /// The method or a header field is malformed (e.g. holds a line break); fix the request before retrying.
+    public static func invalidRequest(_ detail: String) -> Self { .init(.invalidRequest, detail) }
+    /// The client was shut down before or while the request ran; use a client that is still running.
+    public static func shutDown() -> Self { .init(.shutDown, "HTTP client was shut down") }
 
     /// The stable machine-readable code, e.g. `timed_out`.
     public var reason: String { code.rawValue }
