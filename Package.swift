@@ -65,6 +65,7 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
         .executableTarget(
             name: "diffusion-gateway",
@@ -72,10 +73,18 @@ let package = Package(
                 "Gateway",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+        .executableTarget(
+            name: "PolicyBenchmarks",
+            dependencies: ["Gateway", .product(name: "Metrics", package: "swift-metrics")],
+            path: "Benchmarks/PolicyBenchmarks"),
 
         .executableTarget(
             name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
 
+        .executableTarget(
+            name: "ledger-crash-probe", dependencies: ["Gateway"], path: "Tests/LedgerCrashProbe"),
+        .executableTarget(
+            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks"),
         .testTarget(
             name: "AuthKitTests",
             dependencies: [

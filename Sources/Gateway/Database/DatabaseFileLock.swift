@@ -1,4 +1,5 @@
 import CSQLite
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -8,8 +9,10 @@ import CSQLite
 
 /// An exclusive advisory lock on `<database>.lock`, held while one process writes the ledger. The kernel drops it
 /// when the process dies, even by `kill -9`, so a restart can take it again at once.
-public final class DatabaseFileLock: Sendable {
-    private let descriptor: Int32
+public final class DatabaseFileLock: @unchecked Sendable {
+    private let mutex = NSLock()
+    /// The open lock file; -1 once released. Guarded by `mutex`.
+    private var descriptor: Int32
 
     /// Takes the lock for the database at `databasePath`, or fails with `locked_by_another_process`.
     public init(databasePath: String) throws {
@@ -26,8 +29,17 @@ public final class DatabaseFileLock: Sendable {
         self.descriptor = descriptor
     }
 
+    /// Gives the lock up; later calls do nothing.
+    public func release() {
+        mutex.withLock {
+            guard descriptor >= 0 else { return }
+            flock(descriptor, LOCK_UN)
+            close(descriptor)
+            descriptor = -1
+        }
+    }
+
     deinit {
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        release()
     }
 }

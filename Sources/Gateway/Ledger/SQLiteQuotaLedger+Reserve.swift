@@ -83,8 +83,8 @@ extension SQLiteQuotaLedger {
         return .admitted(reservation)
     }
 
-    /// The window that refuses the request, if any. When several do, the one that resets last is named, so a client
-    /// that waits for `Retry-After` does not hit another at once.
+    /// The window that refuses the request, if any. When several do, the one that resets last is named (the broader
+    /// one on a tie), so a client that waits for `Retry-After` does not hit another at once.
     private func denial(
         _ connection: SQLiteConnection, request: ReservationRequest, nowSeconds: Int64, minute: Int64,
         dayStart: Int64, monthStart: Int64
@@ -108,7 +108,11 @@ extension SQLiteQuotaLedger {
                         resetsAt: status.resetsAt))
             }
         }
-        return refusals.max { ($0.resetsAt ?? .distantPast) < ($1.resetsAt ?? .distantPast) }
+        var named: QuotaDenial?
+        for refusal in refusals where (refusal.resetsAt ?? .distantPast) >= (named?.resetsAt ?? .distantPast) {
+            named = refusal
+        }
+        return named
     }
 
     /// Used and left in each limited window, read inside the caller's transaction.

@@ -26,9 +26,10 @@ public final class SQLiteQuotaLedger: QuotaLedger {
         return SQLiteQuotaLedger(database: database, owner: owner, fileLock: fileLock)
     }
 
-    /// Closes the database after the work already queued.
+    /// Closes the database after the work already queued and gives up the writer's lock.
     public func close() async {
         await database.close()
+        fileLock?.release()
     }
 }
 

@@ -17,9 +17,9 @@ public struct GoogleSignInPolicy: Sendable, Hashable {
     public var clientIDs: [String]
     /// Workspace domains a token's `hd` must be one of; empty admits any Google account.
     public var hostedDomains: [String]
-    public var location: SourceLocation
+    public var location: PolicyLocation
 
-    public init(clientIDs: [String], hostedDomains: [String] = [], location: SourceLocation) {
+    public init(clientIDs: [String], hostedDomains: [String] = [], location: PolicyLocation) {
         self.clientIDs = clientIDs
         self.hostedDomains = hostedDomains
         self.location = location
@@ -35,9 +35,9 @@ public struct IssuerPolicy: Sendable, Hashable {
     public var jwksURL: String
     /// OAuth client ids a token's `aud` must be one of.
     public var clientIDs: [String]
-    public var location: SourceLocation
+    public var location: PolicyLocation
 
-    public init(name: String, issuers: [String], jwksURL: String, clientIDs: [String], location: SourceLocation) {
+    public init(name: String, issuers: [String], jwksURL: String, clientIDs: [String], location: PolicyLocation) {
         self.name = name
         self.issuers = issuers
         self.jwksURL = jwksURL

@@ -1,11 +1,11 @@
 /// A set of identities named by email address or subject, as `admins:` and `blocks:` list them.
 public struct IdentityList: Sendable, Hashable {
     /// Lowercased email addresses and where each is written.
-    public var emails: [String: SourceLocation]
+    public var emails: [String: PolicyLocation]
     /// Subjects (`sub`) and where each is written.
-    public var subjects: [String: SourceLocation]
+    public var subjects: [String: PolicyLocation]
 
-    public init(emails: [String: SourceLocation] = [:], subjects: [String: SourceLocation] = [:]) {
+    public init(emails: [String: PolicyLocation] = [:], subjects: [String: PolicyLocation] = [:]) {
         self.emails = emails
         self.subjects = subjects
     }
@@ -15,7 +15,7 @@ public struct IdentityList: Sendable, Hashable {
     /// - Parameters:
     ///   - email: Compared without regard to case; pass `nil` to match on the subject only.
     ///   - subject: The issuer's `sub` claim.
-    public func match(email: String?, subject: String?) -> SourceLocation? {
+    public func match(email: String?, subject: String?) -> PolicyLocation? {
         if let subject, let location = subjects[subject] { return location }
         if let email, let location = emails[email.lowercased()] { return location }
         return nil

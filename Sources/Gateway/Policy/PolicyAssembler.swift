@@ -13,30 +13,33 @@ struct PolicyAssembler {
 
     private mutating func run(_ fragments: [(file: String, fragment: PolicyFragment)]) -> Policy {
         let parts = fragments.map(\.fragment)
-        let tiers = unique(parts.flatMap(\.tiers), name: \.name, location: \.location, what: "tier")
-        let providers = unique(parts.flatMap(\.providers), name: \.name, location: \.location, what: "provider")
+        reportDuplicates(parts.flatMap(\.tierNames), what: "tier")
+        reportDuplicates(parts.flatMap(\.providerNames), what: "provider")
+        let tiers = firstOfEachName(parts.flatMap(\.tiers), name: \.name)
+        let providers = firstOfEachName(parts.flatMap(\.providers), name: \.name)
         let network = single(parts.map { ($0.network, $0.networkLocation) }, section: "network") ?? NetworkPolicy()
         let auth = single(parts.map { ($0.auth, $0.authLocation) }, section: "auth") ?? AuthPolicy()
-        let issuers = unique(auth.issuers, name: \.name, location: \.location, what: "issuer")
-        let tierNames = Set(tiers.map(\.name))
-        let providerNames = Set(providers.map(\.name))
+        reportDuplicates(auth.issuers.map { .init(name: $0.name, location: $0.location) }, what: "issuer")
+        let issuers = firstOfEachName(auth.issuers, name: \.name)
+        let tierNames = Set(parts.flatMap(\.tierNames).map(\.name))
+        let providerNames = Set(parts.flatMap(\.providerNames).map(\.name))
         for reference in parts.flatMap(\.tierReferences) where !tierNames.contains(reference.name) {
             diagnostics.append(
                 PolicyDiagnostic(
                     .error, .unknownTier, at: reference.location, "no tier is named `\(reference.name)`",
-                    fix: PolicyNodeReader.suggestion(for: reference.name, among: tiers.map(\.name))))
+                    fix: PolicyNodeReader.suggestion(for: reference.name, among: tierNames.sorted())))
         }
         for reference in parts.flatMap(\.providerReferences) where !providerNames.contains(reference.name) {
             diagnostics.append(
                 PolicyDiagnostic(
                     .error, .unknownProvider, at: reference.location, "no provider is named `\(reference.name)`",
-                    fix: PolicyNodeReader.suggestion(for: reference.name, among: providers.map(\.name))))
+                    fix: PolicyNodeReader.suggestion(for: reference.name, among: providerNames.sorted())))
         }
         if auth.google == nil && issuers.isEmpty {
             diagnostics.append(
                 PolicyDiagnostic(
-                    .warning, .noIssuer, at: fragments.first.map { SourceLocation(file: $0.file, line: 1, column: 1) }
-                        ?? SourceLocation(file: "", line: 1, column: 1),
+                    .warning, .noIssuer, at: fragments.first.map { PolicyLocation(file: $0.file, line: 1, column: 1) }
+                        ?? PolicyLocation(file: "", line: 1, column: 1),
                     "no sign-in issuer is configured, so nobody can sign in",
                     fix: "add `auth: {google: {client_ids: [...]}}` or an entry under `auth.issuers`"))
         }
@@ -48,29 +51,30 @@ struct PolicyAssembler {
             files: fragments.map(\.file), warnings: diagnostics.filter { $0.severity == .warning }, ruleIndex: index)
     }
 
-    /// Keeps the first of each name and reports the others, pointing back at the first.
-    private mutating func unique<Item>(
-        _ items: [Item], name: (Item) -> String, location: (Item) -> SourceLocation, what: String
-    ) -> [Item] {
-        var seen: [String: SourceLocation] = [:]
-        var kept: [Item] = []
-        for item in items {
-            if let first = seen[name(item)] {
+    /// Reports every name defined again, pointing back at its first definition.
+    private mutating func reportDuplicates(_ names: [PolicyFragment.Reference], what: String) {
+        var seen: [String: PolicyLocation] = [:]
+        for reference in names {
+            if let first = seen[reference.name] {
                 diagnostics.append(
                     PolicyDiagnostic(
-                        .error, .duplicateName, at: location(item),
-                        "a \(what) named `\(name(item))` is already defined at \(first)",
+                        .error, .duplicateName, at: reference.location,
+                        "a \(what) named `\(reference.name)` is already defined at \(first)",
                         fix: "rename one of them or remove the duplicate"))
             } else {
-                seen[name(item)] = location(item)
-                kept.append(item)
+                seen[reference.name] = reference.location
             }
         }
-        return kept
+    }
+
+    /// The items in order, without later items whose name an earlier one already has.
+    private func firstOfEachName<Item>(_ items: [Item], name: (Item) -> String) -> [Item] {
+        var seen = Set<String>()
+        return items.filter { seen.insert(name($0)).inserted }
     }
 
     /// A section that may appear in only one file.
-    private mutating func single<Value>(_ values: [(Value?, SourceLocation?)], section: String) -> Value? {
+    private mutating func single<Value>(_ values: [(Value?, PolicyLocation?)], section: String) -> Value? {
         let present = values.compactMap { value, location in value.map { ($0, location!) } }
         for (_, location) in present.dropFirst() {
             diagnostics.append(
@@ -95,7 +99,7 @@ struct PolicyAssembler {
         return merged
     }
 
-    private mutating func mergeEntry(_ key: String, _ location: SourceLocation, into entries: inout [String: SourceLocation]) {
+    private mutating func mergeEntry(_ key: String, _ location: PolicyLocation, into entries: inout [String: PolicyLocation]) {
         if let first = entries[key] {
             diagnostics.append(
                 PolicyDiagnostic(
@@ -128,7 +132,7 @@ struct PolicyAssembler {
             index.insert(rule.matcher, at: position)
         }
         if !rules.contains(where: { $0.matcher == .anyone }) {
-            let location = rules.last?.location ?? SourceLocation(file: file ?? "", line: 1, column: 1)
+            let location = rules.last?.location ?? PolicyLocation(file: file ?? "", line: 1, column: 1)
             diagnostics.append(
                 PolicyDiagnostic(
                     .warning, .noDefaultRule, at: location,

@@ -8,13 +8,13 @@ public struct PolicyDiagnostic: Sendable, Hashable, CustomStringConvertible {
 
     public var severity: Severity
     public var code: Code
-    public var location: SourceLocation
+    public var location: PolicyLocation
     /// What is wrong, in a sentence.
     public var message: String
     /// What to change to fix it.
     public var fix: String
 
-    public init(_ severity: Severity, _ code: Code, at location: SourceLocation, _ message: String, fix: String) {
+    public init(_ severity: Severity, _ code: Code, at location: PolicyLocation, _ message: String, fix: String) {
         self.severity = severity
         self.code = code
         self.location = location

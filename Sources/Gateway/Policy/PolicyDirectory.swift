@@ -26,14 +26,14 @@ struct PolicyDirectory: Sendable {
         } catch {
             throw PolicyLoadError(diagnostics: [
                 PolicyDiagnostic(
-                    .error, .unreadableFile, at: SourceLocation(file: path, line: 1, column: 1),
+                    .error, .unreadableFile, at: PolicyLocation(file: path, line: 1, column: 1),
                     "cannot list the policy folder \(path)", fix: "check the path given to --policies and its permissions")
             ])
         }
         guard !names.isEmpty else {
             throw PolicyLoadError(diagnostics: [
                 PolicyDiagnostic(
-                    .error, .noPolicyFiles, at: SourceLocation(file: path, line: 1, column: 1),
+                    .error, .noPolicyFiles, at: PolicyLocation(file: path, line: 1, column: 1),
                     "the policy folder \(path) holds no *.yaml file",
                     fix: "copy the example files from the repository's policies/ folder")
             ])
@@ -46,7 +46,7 @@ struct PolicyDirectory: Sendable {
             } else {
                 problems.append(
                     PolicyDiagnostic(
-                        .error, .unreadableFile, at: SourceLocation(file: name, line: 1, column: 1),
+                        .error, .unreadableFile, at: PolicyLocation(file: name, line: 1, column: 1),
                         "cannot read \(name) as UTF-8 text", fix: "check the file's permissions and encoding"))
             }
         }

@@ -27,7 +27,9 @@ extension PolicyFileParser {
             var valid = true
             for (key, keyNode, value) in entries {
                 switch key {
-                case "name": name = reader.string(value, what: "a provider's `name`")
+                case "name":
+                    name = reader.string(value, what: "a provider's `name`")
+                    if let name { fragment.providerNames.append(.init(name: name, location: reader.location(of: item))) }
                 case "kind": kind = parseKind(value)
                 case "endpoint", "url":
                     if endpoint != nil {

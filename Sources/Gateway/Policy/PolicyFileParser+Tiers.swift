@@ -21,7 +21,9 @@ extension PolicyFileParser {
             var limits: QuotaLimits?
             for (key, _, value) in entries {
                 switch key {
-                case "name": name = reader.string(value, what: "a tier's `name`")
+                case "name":
+                    name = reader.string(value, what: "a tier's `name`")
+                    if let name { fragment.tierNames.append(.init(name: name, location: reader.location(of: item))) }
                 case "description": summary = reader.string(value, what: "a tier's `description`")
                 case "providers": chain = parseChain(value)
                 case "limits": limits = parseLimits(value)

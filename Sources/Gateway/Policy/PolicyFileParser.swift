@@ -48,7 +48,7 @@ struct PolicyFileParser {
     /// A YAML syntax error as a diagnostic at the position libyaml gave.
     private static func diagnostic(for error: any Error, file: String, text: String) -> PolicyDiagnostic {
         let fix = "fix the YAML syntax here (a file saved half-way through an edit looks like this)"
-        func at(_ mark: Mark) -> SourceLocation { SourceLocation(file: file, line: mark.line, column: mark.column) }
+        func at(_ mark: Mark) -> PolicyLocation { PolicyLocation(file: file, line: mark.line, column: mark.column) }
         switch error as? YamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
             .composer(let context, let problem, let mark, _):
@@ -61,7 +61,7 @@ struct PolicyFileParser {
                 fix: "keep one of the two entries")
         default:
             return PolicyDiagnostic(
-                .error, .invalidYAML, at: SourceLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)",
+                .error, .invalidYAML, at: PolicyLocation(file: file, line: 1, column: 1), "invalid YAML: \(error)",
                 fix: "save the file as UTF-8 text")
         }
     }

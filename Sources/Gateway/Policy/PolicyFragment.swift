@@ -3,9 +3,13 @@ struct PolicyFragment: Sendable {
     /// A name one entry uses for another (a tier's provider, a rule's tier), with where it is written.
     struct Reference: Sendable {
         var name: String
-        var location: SourceLocation
+        var location: PolicyLocation
     }
 
+    /// Every tier and provider name as soon as it parses, even when the rest of its entry is invalid, so
+    /// one mistake does not also show up as "unknown tier" wherever the name is used.
+    var tierNames: [Reference] = []
+    var providerNames: [Reference] = []
     var tiers: [PolicyTier] = []
     var rules: [TierRule] = []
     /// The provider names in tier chains, for the unknown-provider check.
@@ -16,7 +20,7 @@ struct PolicyFragment: Sendable {
     var blocks = IdentityList()
     var providers: [ProviderDefinition] = []
     var network: NetworkPolicy?
-    var networkLocation: SourceLocation?
+    var networkLocation: PolicyLocation?
     var auth: AuthPolicy?
-    var authLocation: SourceLocation?
+    var authLocation: PolicyLocation?
 }

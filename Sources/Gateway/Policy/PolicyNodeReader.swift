@@ -13,8 +13,8 @@ struct PolicyNodeReader {
     }
 
     /// The position of a node; the file's start when the parser gave none.
-    func location(of node: Node) -> SourceLocation {
-        SourceLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
+    func location(of node: Node) -> PolicyLocation {
+        PolicyLocation(file: file, line: node.mark?.line ?? 1, column: node.mark?.column ?? 1)
     }
 
     mutating func report(_ diagnostic: PolicyDiagnostic) {

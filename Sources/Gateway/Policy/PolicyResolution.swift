@@ -7,9 +7,9 @@ public struct PolicyResolution: Sendable, Hashable {
     /// Whether the identity may use the admin API. Always false for a blocked identity.
     public var isAdmin: Bool
     /// Where the `blocks:` entry naming this identity is written; `nil` when it is not blocked.
-    public var blockedBy: SourceLocation?
+    public var blockedBy: PolicyLocation?
 
-    public init(tier: PolicyTier?, matchedRule: TierRule?, isAdmin: Bool, blockedBy: SourceLocation?) {
+    public init(tier: PolicyTier?, matchedRule: TierRule?, isAdmin: Bool, blockedBy: PolicyLocation?) {
         self.tier = tier
         self.matchedRule = matchedRule
         self.isAdmin = isAdmin

@@ -7,11 +7,11 @@ public struct PolicyTier: Sendable, Hashable {
     /// Provider names in failover order: the router tries the first, then the next.
     public var providerChain: [String]
     /// Where the tier is defined.
-    public var location: SourceLocation
+    public var location: PolicyLocation
 
     public init(
         name: String, summary: String? = nil, limits: QuotaLimits, providerChain: [String],
-        location: SourceLocation
+        location: PolicyLocation
     ) {
         self.name = name
         self.summary = summary

@@ -16,12 +16,12 @@ public struct ProviderDefinition: Sendable, Hashable {
     /// Kind-specific settings, interpreted by the provider's adapter.
     public var options: [String: ProviderOption]
     /// Where the provider is defined.
-    public var location: SourceLocation
+    public var location: PolicyLocation
 
     public init(
         name: String, kind: ProviderKind, endpoint: String? = nil, pricePerSecondMicros: Int64 = 0,
         startDeadlineSeconds: Int? = nil, totalDeadlineSeconds: Int? = nil, secretEnvironment: [String: String] = [:],
-        options: [String: ProviderOption] = [:], location: SourceLocation
+        options: [String: ProviderOption] = [:], location: PolicyLocation
     ) {
         self.name = name
         self.kind = kind

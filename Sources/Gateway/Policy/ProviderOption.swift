@@ -11,9 +11,9 @@ public struct ProviderOption: Sendable, Hashable {
     }
 
     public var value: Value
-    public var location: SourceLocation
+    public var location: PolicyLocation
 
-    public init(_ value: Value, location: SourceLocation) {
+    public init(_ value: Value, location: PolicyLocation) {
         self.value = value
         self.location = location
     }

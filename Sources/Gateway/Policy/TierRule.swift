@@ -33,9 +33,9 @@ public struct TierRule: Sendable, Hashable, CustomStringConvertible {
     /// Free text for people reading the policy.
     public var note: String?
     /// Where the rule is written.
-    public var location: SourceLocation
+    public var location: PolicyLocation
 
-    public init(matcher: Matcher, tier: String, note: String? = nil, location: SourceLocation) {
+    public init(matcher: Matcher, tier: String, note: String? = nil, location: PolicyLocation) {
         self.matcher = matcher
         self.tier = tier
         self.note = note

@@ -1,5 +1,5 @@
 /// Where something was written in the policy files: a file name and a 1-based line and column.
-public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
+public struct PolicyLocation: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The file's name inside the policy folder, e.g. `tiers.yaml`.
     public var file: String
     public var line: Int
@@ -14,7 +14,7 @@ public struct SourceLocation: Sendable, Hashable, Comparable, CustomStringConver
     /// `file:line:column`, the form editors and CI logs link to.
     public var description: String { "\(file):\(line):\(column)" }
 
-    public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
+    public static func < (lhs: PolicyLocation, rhs: PolicyLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)
     }
 }

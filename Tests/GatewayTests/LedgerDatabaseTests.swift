@@ -1,0 +1,103 @@
+import Foundation
+import Testing
+
+@testable import Gateway
+
+/// The SQLite wrapper: WAL mode, migrations by user_version, and clear errors for files it cannot use.
+@Suite struct LedgerDatabaseTests {
+    @Test func opensInWALModeAndMigratesOnce() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let database = try await SQLiteDatabase.open(
+            path: folder.databasePath, migrations: GatewaySchema.migrations)
+        let (mode, version, synchronous) = try await database.perform { connection in
+            (
+                try connection.queryFirst("PRAGMA journal_mode") { $0.text(0) },
+                try connection.queryFirst("PRAGMA user_version") { $0.int64(0) },
+                try connection.queryFirst("PRAGMA synchronous") { $0.int64(0) }
+            )
+        }
+        #expect(mode == "wal")
+        #expect(version == Int64(GatewaySchema.migrations.count))
+        #expect(synchronous == 1)
+        await database.close()
+        let closed = await #expect(throws: SQLiteError.self) {
+            try await database.perform { _ in 1 }
+        }
+        #expect(closed?.reason == "closed")
+
+        // Reopening with one more step applies only that step.
+        let extra = SQLiteMigration(version: 2, name: "test table", sql: "CREATE TABLE extra (id INTEGER)")
+        let reopened = try await SQLiteDatabase.open(
+            path: folder.databasePath, options: SQLiteDatabase.Options(synchronous: .full),
+            migrations: GatewaySchema.migrations + [extra])
+        let tables = try await reopened.perform { connection in
+            try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
+        }
+        #expect(tables == ["attempts", "extra", "quota_windows", "reservations"])
+        #expect(try await reopened.perform { try $0.queryFirst("PRAGMA synchronous") { $0.int64(0) } } == 2)
+        await reopened.close()
+
+        // The older list cannot open the newer file.
+        let tooNew = await #expect(throws: SQLiteError.self) {
+            try await SQLiteDatabase.open(path: folder.databasePath, migrations: GatewaySchema.migrations)
+        }
+        #expect(tooNew?.reason == "schema_too_new")
+    }
+
+    @Test func aFileThatIsNotSQLiteIsAClearError() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        try Data(repeating: 0x41, count: 4096).write(to: URL(fileURLWithPath: folder.databasePath))
+        let error = await #expect(throws: SQLiteError.self) {
+            try await LedgerFixtures.openLedger(folder)
+        }
+        #expect(error?.reason == "not_a_database")
+        #expect(error?.message.contains("is not a SQLite database") == true)
+    }
+
+    @Test func aMissingFolderIsAClearError() async throws {
+        let error = await #expect(throws: SQLiteError.self) {
+            try await SQLiteDatabase.open(
+                path: "/nonexistent-folder-\(UUID().uuidString)/gateway.sqlite", migrations: GatewaySchema.migrations)
+        }
+        #expect(error?.reason == "open_failed")
+    }
+
+    @Test func migrationsMustBeNumberedInOrder() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let error = await #expect(throws: SQLiteError.self) {
+            try await SQLiteDatabase.open(
+                path: folder.databasePath,
+                migrations: [SQLiteMigration(version: 2, name: "skips one", sql: "SELECT 1")])
+        }
+        #expect(error?.reason == "invalid_migrations")
+    }
+
+    @Test func statementsBindAndReadEveryType() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let database = try await SQLiteDatabase.open(path: folder.databasePath, migrations: [])
+        let row = try await database.perform { connection in
+            try connection.execute("CREATE TABLE t (i INTEGER, r REAL, s TEXT, b BLOB, n TEXT)")
+            try connection.run(
+                "INSERT INTO t VALUES (?1, ?2, ?3, ?4, ?5)",
+                [.integer(Int64.max), .real(2.5), .text("héllo ✓"), .blob([0, 1, 255]), .null])
+            return try connection.queryFirst("SELECT i, r, s, b, n FROM t") {
+                ($0.int64(0), $0.double(1), $0.text(2), $0.blob(3), $0.optionalText(4))
+            }
+        }
+        #expect(row?.0 == Int64.max)
+        #expect(row?.1 == 2.5)
+        #expect(row?.2 == "héllo ✓")
+        #expect(row?.3 == [0, 1, 255])
+        #expect(row?.4 == nil)
+        let failed = await #expect(throws: SQLiteError.self) {
+            try await database.perform { try $0.run("INSERT INTO missing VALUES (1)") }
+        }
+        #expect(failed?.reason == "sqlite_error")
+        #expect(failed?.message.contains("no such table") == true)
+        await database.close()
+    }
+}
