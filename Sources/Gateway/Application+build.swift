@@ -17,9 +17,11 @@ public func buildApplication(
 ) async throws -> some ApplicationProtocol {
     let now = dependencies.now
     let clock = InjectedWallClock(read: now)
-    let policies = try LoadedPolicy(directory: configuration.policyDirectory)
-    let ledger = try await openLedger(configuration, now: now)
     let metrics = dependencies.metrics
+    let policies = try PolicyStore(
+        directory: configuration.policyDirectory, now: now, metricsFactory: metrics.factory,
+        logger: logger)
+    let ledger = try await openLedger(configuration, now: now)
 
     let released = try await ledger.recoverOrphans(now: now())
     let store = JobStore(database: ledger.database)
@@ -43,8 +45,7 @@ public func buildApplication(
         logger.warning("dev sign-in is on: /dev/login mints tokens for any email (loopback only)")
     }
     let issuers = IssuerDirectory(
-        devIssuer: devIssuer?.trustedIssuer(clock: clock), remoteSource: dependencies.keySetSource, clock: clock,
-        logger: logger)
+        devIssuer: devIssuer?.trustedIssuer(clock: clock), remoteSource: dependencies.keySetSource, clock: clock)
 
     let catalog = ProviderCatalog(registry: ProviderRegistry(overrides: dependencies.providerFactories))
     for (name, reason) in catalog.snapshot(for: policies.policy.providers).unusable.sorted(by: { $0.key < $1.key }) {
@@ -106,7 +107,12 @@ public func buildApplication(
                 httpDecoderConfiguration: decoder)),
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "diffusion-gateway"),
-        services: [DatabaseCloser(ledger: ledger), runner, janitor],
+        services: [
+            DatabaseCloser(ledger: ledger), runner, janitor,
+            PolicyWatcher(
+                store: policies, interval: dependencies.policyWatchInterval,
+                signals: dependencies.reloadOnSIGHUP ? [.sighup] : []),
+        ],
         logger: logger
     )
 }

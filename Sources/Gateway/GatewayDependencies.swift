@@ -7,19 +7,25 @@ public struct GatewayDependencies: Sendable {
     public var providerFactories: [ProviderKind: ProviderFactory]
     /// The dev issuer's key; nil makes a fresh one when dev sign-in is on.
     public var devSigningKey: DevSigningKey?
-    /// How remote issuers' key sets are fetched (by JWKS URL); nil leaves remote issuers out.
-    public var keySetSource: (@Sendable (String) -> any KeySetSource)?
+    /// How remote issuers' key sets are fetched, by JWKS URL (HTTP through HTTPClient by default).
+    public var keySetSource: @Sendable (String) -> any KeySetSource
     /// The wall clock for quotas, tokens and job times.
     public var now: @Sendable () -> Date
     /// Where metrics go; a fresh registry by default.
     public var metrics: GatewayMetrics
     /// How often expired jobs are swept.
     public var janitorInterval: Duration
+    /// How often the policy folder is checked for edits.
+    public var policyWatchInterval: Duration
+    /// Reload the policy on SIGHUP (off in tests, which share one process).
+    public var reloadOnSIGHUP: Bool
 
     public init(
         providerFactories: [ProviderKind: ProviderFactory] = [:], devSigningKey: DevSigningKey? = nil,
-        keySetSource: (@Sendable (String) -> any KeySetSource)? = nil, now: @escaping @Sendable () -> Date = { Date() },
-        metrics: GatewayMetrics = GatewayMetrics(), janitorInterval: Duration = .seconds(3600)
+        keySetSource: @escaping @Sendable (String) -> any KeySetSource = { HTTPKeySetSource(url: $0) },
+        now: @escaping @Sendable () -> Date = { Date() }, metrics: GatewayMetrics = GatewayMetrics(),
+        janitorInterval: Duration = .seconds(3600), policyWatchInterval: Duration = .seconds(2),
+        reloadOnSIGHUP: Bool = true
     ) {
         self.providerFactories = providerFactories
         self.devSigningKey = devSigningKey
@@ -27,6 +33,8 @@ public struct GatewayDependencies: Sendable {
         self.now = now
         self.metrics = metrics
         self.janitorInterval = janitorInterval
+        self.policyWatchInterval = policyWatchInterval
+        self.reloadOnSIGHUP = reloadOnSIGHUP
     }
 }
 

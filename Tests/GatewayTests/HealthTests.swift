@@ -1,3 +1,4 @@
+import Foundation
 import Gateway
 import Hummingbird
 import HummingbirdTesting
@@ -47,6 +48,20 @@ import Testing
             #expect(metrics.contains(#"gateway_jobs_total{provider="fast",outcome="succeeded"} 1"#))
             #expect(metrics.contains("gateway_generation_seconds_count 1"))
             #expect(metrics.contains(#"gateway_spend_micro_usd_total{provider="fast"} 2000"#))
+        }
+    }
+}
+
+@Suite struct ShippedPolicyTests {
+    /// The repository's own `policies/` folder starts the gateway (with the test double for `kind: local`).
+    @Test func shippedPolicyFolderStartsTheGateway() async throws {
+        let shipped = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("policies").path
+        let gateway = try TestGateway { $0.policyDirectory = shipped }
+        try await gateway.live { client in
+            #expect(try await client.call(.get, "/readyz").status == .ok)
+            let me = try await client.call(.get, "/v1/me", token: try gateway.token())
+            #expect(try me.jsonObject()["tier"].flatMap { $0 as? [String: Any] }?["name"] as? String == "free")
         }
     }
 }

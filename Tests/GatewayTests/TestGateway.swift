@@ -59,7 +59,7 @@ struct TestGateway {
         self.configuration = configuration
         dependencies = GatewayDependencies(
             providerFactories: [.local: { definition in TestImageProvider(name: definition.name, behaviour: behaviour) }],
-            devSigningKey: Self.devKey)
+            devSigningKey: Self.devKey, reloadOnSIGHUP: false)
         issuer = DevIssuer(key: Self.devKey, host: configuration.host, port: configuration.port)
     }
 

@@ -2,10 +2,10 @@ import Foundation
 import Hummingbird
 import Providers
 
-/// `/admin` (admins from the policy only): usage per user/provider/day, the effective policy, provider
-/// states (built or unusable, circuit state), and a user's recent jobs.
+/// `/admin` (admins from the policy only): usage per user/provider/day, the effective policy and its reload
+/// status, a reload, provider states (built or unusable, circuit state), and a user's recent jobs.
 struct AdminRoutes: Sendable {
-    let policies: any LivePolicy
+    let policies: PolicyStore
     let ledger: any QuotaLedger
     let store: JobStore
     let catalog: ProviderCatalog
@@ -26,7 +26,11 @@ struct AdminRoutes: Sendable {
 
     struct ProviderStates: ResponseEncodable { var providers: [ProviderState] }
     struct Usage: ResponseEncodable { var usage: UsageReport }
-    struct EffectivePolicy: ResponseEncodable { var policy: PolicyView }
+    struct EffectivePolicy: ResponseEncodable {
+        var policy: PolicyView
+        var reload: PolicyReloadView
+    }
+    struct Reloaded: ResponseEncodable { var reload: PolicyReloadView }
     struct UserJobs: ResponseEncodable {
         var email: String
         var jobs: [JobResource]
@@ -35,6 +39,7 @@ struct AdminRoutes: Sendable {
     func register(on group: RouterGroup<GatewayRequestContext>) {
         group.get("usage", use: usage)
         group.get("policy", use: policy)
+        group.post("policy/reload", use: reload)
         group.get("providers", use: providers)
         group.get("users/:email/jobs", use: userJobs)
     }
@@ -54,7 +59,18 @@ struct AdminRoutes: Sendable {
     }
 
     @Sendable func policy(_ request: Request, context: GatewayRequestContext) async throws -> EffectivePolicy {
-        EffectivePolicy(policy: PolicyView(policies.policy))
+        EffectivePolicy(policy: PolicyView(policies.policy), reload: PolicyReloadView(policies.status))
+    }
+
+    /// Re-reads the policy folder now; a rejected set is a 422 naming its first error, and the live policy stays.
+    @Sendable func reload(_ request: Request, context: GatewayRequestContext) async throws -> Reloaded {
+        let before = policies.status
+        let status = await policies.reload(trigger: .admin)
+        if let failure = status.lastError, status.version == before.version {
+            throw GatewayError.policyRejected(
+                "the policy files were rejected, the previous policy stays in force: \(failure)")
+        }
+        return Reloaded(reload: PolicyReloadView(status))
     }
 
     @Sendable func providers(_ request: Request, context: GatewayRequestContext) async throws -> ProviderStates {

@@ -1,5 +1,4 @@
 import AuthKit
-import Logging
 import Synchronization
 
 /// Builds the `IDTokenVerifier` for the policy's `auth:` section (Google and other issuers), plus the dev issuer
@@ -16,19 +15,17 @@ final class IssuerDirectory: Sendable {
     }
 
     private let devIssuer: TrustedIssuer?
-    private let remoteSource: SourceFactory?
+    private let remoteSource: SourceFactory
     private let clock: any WallClock
-    private let logger: Logger
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - devIssuer: The dev issuer, trusted first when sign-in in development mode is on.
-    ///   - remoteSource: How remote key sets are fetched; nil leaves remote issuers out (logged).
-    init(devIssuer: TrustedIssuer?, remoteSource: SourceFactory?, clock: any WallClock, logger: Logger) {
+    ///   - remoteSource: How remote key sets are fetched.
+    init(devIssuer: TrustedIssuer?, remoteSource: @escaping SourceFactory, clock: any WallClock) {
         self.devIssuer = devIssuer
         self.remoteSource = remoteSource
         self.clock = clock
-        self.logger = logger
     }
 
     /// The verifier for `auth`, rebuilt only when `auth` differs from the last one.
@@ -57,12 +54,6 @@ final class IssuerDirectory: Sendable {
                     issuers: Set(issuer.issuers), keySetURL: issuer.jwksURL, audiences: Set(issuer.clientIDs)))
         }
         for configuration in configurations {
-            guard let remoteSource else {
-                logger.warning(
-                    "issuer left out: no HTTP key-set source is available",
-                    metadata: ["issuer": "\(configuration.issuers.sorted())"])
-                continue
-            }
             let cache =
                 caches[configuration.keySetURL]
                 ?? KeySetCache(source: remoteSource(configuration.keySetURL), clock: clock)

@@ -3,7 +3,7 @@ import Foundation
 
 /// The development sign-in: a local RSA key that mints ID tokens for any email, published as a JWKS and trusted
 /// through the same `IDTokenVerifier` path as Google. Its key set is handed to the key-set cache directly
-/// (`DevKeySetSource`), not fetched over HTTP. Loopback only; `serve --dev` turns it on.
+/// (a `StaticKeySetSource`), not fetched over HTTP. Loopback only; `serve --dev` turns it on.
 public struct DevIssuer: Sendable {
     /// The audience (`aud`) of dev tokens, as the shipped policy's dev issuer lists it.
     public static let audience = "diffusion-gateway-dev"
@@ -25,7 +25,7 @@ public struct DevIssuer: Sendable {
         TrustedIssuer(
             configuration: IssuerConfiguration(
                 issuers: [issuer], keySetURL: issuer + "/jwks.json", audiences: [Self.audience]),
-            keySet: KeySetCache(source: DevKeySetSource(document: key.keySetDocument()), clock: clock))
+            keySet: KeySetCache(source: StaticKeySetSource(keys: [key], maxAge: 24 * 3600), clock: clock))
     }
 
     /// A signed ID token for `email` (verified), with a subject derived from the email so it is stable.
@@ -50,14 +50,5 @@ public struct DevIssuer: Sendable {
             hash = hash &* 0x0000_0100_0000_01b3
         }
         return "dev-" + String(hash, radix: 16)
-    }
-}
-
-/// The dev key set, handed to the key-set cache as it is (it never changes while the process runs).
-struct DevKeySetSource: KeySetSource {
-    let document: [UInt8]
-
-    func fetch() async throws -> KeySetDocument {
-        KeySetDocument(body: document, maxAge: 24 * 3600)
     }
 }

@@ -25,6 +25,7 @@ public struct GatewayError: HTTPResponseError, Sendable {
         case noProviderAvailable = "no_provider_available"
         case notReady = "not_ready"
         case badRequest = "bad_request"
+        case policyRejected = "policy_rejected"
         case timedOut = "timed_out"
         case internalError = "internal_error"
     }
@@ -59,6 +60,8 @@ public struct GatewayError: HTTPResponseError, Sendable {
     {
         .init(.invalidParameter, status, message, details: ["param": name])
     }
+    /// An admin reload found the policy files invalid (422).
+    public static func policyRejected(_ message: String) -> Self { .init(.policyRejected, .unprocessableContent, message) }
     /// Some other malformed request (400).
     public static func badRequest(_ message: String) -> Self { .init(.badRequest, .badRequest, message) }
     /// No `Authorization: Bearer` header (401).

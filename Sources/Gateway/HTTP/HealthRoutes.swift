@@ -4,7 +4,7 @@ import NIOCore
 /// `GET /healthz` (the process answers), `GET /readyz` (policy loaded, database writable, at least one
 /// provider usable; 503 otherwise) and `GET /metrics` (Prometheus text).
 struct HealthRoutes: Sendable {
-    let policies: any LivePolicy
+    let policies: PolicyStore
     let store: JobStore
     let catalog: ProviderCatalog
     let metrics: GatewayMetrics
@@ -38,13 +38,19 @@ struct HealthRoutes: Sendable {
         }
     }
 
+    static func policyDetail(_ status: PolicyReloadStatus) -> String {
+        let loaded = "version \(status.version) from \(status.files.joined(separator: ", "))"
+        guard let failure = status.lastError else { return loaded }
+        return loaded + "; the last reload was rejected: \(failure)"
+    }
+
     @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> EditedResponse<Readiness> {
         let policy = policies.policy
         let snapshot = catalog.snapshot(for: policy.providers)
         let writable = await store.probeWritable()
         let usable = snapshot.providers.keys.sorted()
         let checks: [String: Readiness.Check] = [
-            "policy": .init(ok: true, detail: "loaded from \(policy.files.joined(separator: ", "))"),
+            "policy": .init(ok: true, detail: Self.policyDetail(policies.status)),
             "database": .init(ok: writable, detail: writable ? "writable" : "the database refused a write"),
             "providers": .init(
                 ok: !usable.isEmpty,
