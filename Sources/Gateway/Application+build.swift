@@ -108,7 +108,7 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "diffusion-gateway"),
         services: [
-            DatabaseCloser(ledger: ledger), runner, janitor,
+            DatabaseCloser(ledger: ledger, runner: runner), runner, janitor,
             PolicyWatcher(
                 store: policies, interval: dependencies.policyWatchInterval,
                 signals: dependencies.reloadOnSIGHUP ? [.sighup] : []),

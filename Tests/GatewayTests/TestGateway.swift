@@ -63,11 +63,18 @@ struct TestGateway {
         issuer = DevIssuer(key: Self.devKey, host: configuration.host, port: configuration.port)
     }
 
-    /// Builds the application and runs `body` against it over real sockets.
-    func live<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
-        defer { try? FileManager.default.removeItem(at: root) }
+    /// Builds the application and runs `body` against it over real sockets, then shuts it down gracefully;
+    /// the temp folders are removed unless `keepData` (then call `remove()`).
+    func live<Value: Sendable>(
+        keepData: Bool = false, _ body: @Sendable (any TestClientProtocol) async throws -> Value
+    ) async throws -> Value {
+        defer { if !keepData { remove() } }
         let app = try await buildApplication(configuration, dependencies: dependencies)
         return try await app.test(.live, body)
+    }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
     }
 
     /// A dev token for `email`.

@@ -21,6 +21,8 @@ final class JobRunner: Service, Sendable {
     private let queue: AsyncStream<QueuedJob>
     private let intake: AsyncStream<QueuedJob>.Continuation
     private let state = Mutex(State())
+    private let stopped: AsyncStream<Void>
+    private let stoppedSignal: AsyncStream<Void>.Continuation
 
     init(executor: JobExecutor, concurrency: Int, gracePeriod: Duration, logger: Logger) {
         self.executor = executor
@@ -28,6 +30,12 @@ final class JobRunner: Service, Sendable {
         self.gracePeriod = gracePeriod
         self.logger = logger
         (queue, intake) = AsyncStream.makeStream(of: QueuedJob.self)
+        (stopped, stoppedSignal) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    /// Returns once `run()` has finished (every job closed); for the one component that must outlive the runner.
+    func waitUntilStopped() async {
+        for await _ in stopped {}
     }
 
     /// Queues a job; false when the runner is shutting down and takes no more work.
@@ -58,6 +66,7 @@ final class JobRunner: Service, Sendable {
             self.beginShutdown()
             self.cancelAll()
         }
+        stoppedSignal.finish()
     }
 
     private func drain() async {

@@ -29,6 +29,13 @@ public struct PolicyWatcher: Service {
     }
 
     public func run() async throws {
+        // Graceful shutdown cancels the loop; that is a normal end, not a failure that would cancel the group.
+        do {
+            try await runUntilShutdown()
+        } catch is CancellationError {}
+    }
+
+    private func runUntilShutdown() async throws {
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if !signals.isEmpty {
