@@ -67,7 +67,8 @@ import Testing
             #expect(try tampered.errorObject()["code"] == "invalid_token")
             #expect(try tampered.errorObject()["reason"] == "bad_signature")
             #expect(
-                tampered.headers[.wwwAuthenticate] == #"Bearer error="invalid_token", error_description="bad_signature""#)
+                tampered.headers[.wwwAuthenticate]
+                    == #"Bearer error="invalid_token", error_description="bad_signature""#)
 
             let expired = try await client.call(
                 .get, "/v1/me", token: try gateway.token(now: Date().addingTimeInterval(-7200)))

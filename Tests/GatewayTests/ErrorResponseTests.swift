@@ -7,7 +7,9 @@ import Testing
 /// Each error status the API promises, with the one JSON error shape.
 @Suite struct ErrorResponseTests {
     /// Checks the shape: `{"error": {"code", "message", "request_id"}}` with the request id of the response.
-    static func expectShape(_ response: TestResponse, status: HTTPResponse.Status, code: String) throws -> [String: String] {
+    static func expectShape(_ response: TestResponse, status: HTTPResponse.Status, code: String) throws -> [String:
+        String]
+    {
         #expect(response.status == status)
         #expect(response.headers[.contentType] == "application/json; charset=utf-8")
         let error = try response.errorObject()
@@ -25,7 +27,8 @@ import Testing
                 try await client.call(.post, "/v1/generations", token: token, json: "{not json"), status: .badRequest,
                 code: "invalid_json")
             let wrongType = try Self.expectShape(
-                try await client.call(.post, "/v1/generations", token: token, json: #"{"prompt": "x", "steps": "many"}"#),
+                try await client.call(
+                    .post, "/v1/generations", token: token, json: #"{"prompt": "x", "steps": "many"}"#),
                 status: .badRequest, code: "invalid_parameter")
             #expect(wrongType["param"] == "steps")
             let missing = try Self.expectShape(
@@ -65,7 +68,8 @@ import Testing
     @Test func authAndPolicyRefusalsAre401And403() async throws {
         let gateway = try TestGateway()
         try await gateway.live { client in
-            _ = try Self.expectShape(try await client.call(.get, "/v1/me"), status: .unauthorized, code: "missing_token")
+            _ = try Self.expectShape(
+                try await client.call(.get, "/v1/me"), status: .unauthorized, code: "missing_token")
             _ = try Self.expectShape(
                 try await client.call(.get, "/v1/me", token: "a.b.c"), status: .unauthorized, code: "invalid_token")
             _ = try Self.expectShape(
@@ -105,7 +109,8 @@ import Testing
         try await gateway.live { client in
             let prompt = String(repeating: "a", count: 4096)
             _ = try Self.expectShape(
-                try await client.call(.post, "/v1/generations", token: try gateway.token(), json: #"{"prompt": "\#(prompt)"}"#),
+                try await client.call(
+                    .post, "/v1/generations", token: try gateway.token(), json: #"{"prompt": "\#(prompt)"}"#),
                 status: .contentTooLarge, code: "body_too_large")
         }
     }
@@ -124,7 +129,9 @@ import Testing
 
     @Test func noUsableProviderIs503() async throws {
         let gateway = try TestGateway(
-            policy: TestGateway.policy(provider: "{name: fast, kind: banana, endpoint: \"https://api.banana.dev\", price_per_second_usd: 0.00026}"))
+            policy: TestGateway.policy(
+                provider:
+                    "{name: fast, kind: banana, endpoint: \"https://api.banana.dev\", price_per_second_usd: 0.00026}"))
         try await gateway.live { client in
             let response = try await client.call(
                 .post, "/v1/generations", token: try gateway.token(), json: #"{"prompt": "x"}"#)
@@ -152,8 +159,10 @@ import Testing
         let gateway = try TestGateway()
         try await gateway.live { client in
             let token = try gateway.token()
-            for body in ["", "[]", "null", "\"text\"", #"{"prompt": 5}"#, #"{"prompt": "x", "seed": -1}"#,
-                #"{"prompt": "x", "seed": 1e99}"#, #"{"prompt": "x", "width": 1.5}"#] {
+            for body in [
+                "", "[]", "null", "\"text\"", #"{"prompt": 5}"#, #"{"prompt": "x", "seed": -1}"#,
+                #"{"prompt": "x", "seed": 1e99}"#, #"{"prompt": "x", "width": 1.5}"#,
+            ] {
                 let response = try await client.call(.post, "/v1/generations", token: token, json: body)
                 #expect(response.status.code < 500, "body \(body) answered \(response.status)")
                 #expect(try response.errorObject()["code"] != nil)

@@ -18,7 +18,9 @@ import Testing
 
             let created = try await client.call(
                 .post, "/v1/generations", token: token,
-                json: #"{"prompt": "a red fox", "negative_prompt": "blur", "steps": 4, "width": 256, "height": 256, "seed": 7}"#)
+                json:
+                    #"{"prompt": "a red fox", "negative_prompt": "blur", "steps": 4, "width": 256, "height": 256, "seed": 7}"#
+            )
             #expect(created.status == .accepted)
             let job = try created.jsonObject()
             let id = try #require(job["id"] as? String)

@@ -25,7 +25,9 @@ import Testing
 
     @Test func readyzNamesUnusableProvidersAndAnswers503() async throws {
         let gateway = try TestGateway(
-            policy: TestGateway.policy(provider: "{name: fast, kind: banana, endpoint: \"https://api.banana.dev\", price_per_second_usd: 0.00026}"))
+            policy: TestGateway.policy(
+                provider:
+                    "{name: fast, kind: banana, endpoint: \"https://api.banana.dev\", price_per_second_usd: 0.00026}"))
         try await gateway.live { client in
             let response = try await client.call(.get, "/readyz")
             #expect(response.status == .serviceUnavailable)
@@ -43,7 +45,8 @@ import Testing
             _ = try await client.waitFinished(try await client.submit(token: token), token: token)
             _ = try await client.call(.get, "/v1/me", token: token + "A")
             let metrics = String(buffer: try await client.call(.get, "/metrics").body)
-            #expect(metrics.contains(#"gateway_http_requests_total{route="/v1/generations",method="POST",status="202"} 1"#))
+            #expect(
+                metrics.contains(#"gateway_http_requests_total{route="/v1/generations",method="POST",status="202"} 1"#))
             #expect(metrics.contains(#"gateway_auth_failures_total{reason="bad_signature"} 1"#))
             #expect(metrics.contains(#"gateway_jobs_total{provider="fast",outcome="succeeded"} 1"#))
             #expect(metrics.contains("gateway_generation_seconds_count 1"))

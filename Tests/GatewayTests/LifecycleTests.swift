@@ -30,7 +30,8 @@ import Testing
 
     @Test func jobsOfADeadProcessAreInterruptedAndTheirReservationsReleased() async throws {
         let gateway = try TestGateway()
-        try FileManager.default.createDirectory(atPath: gateway.configuration.dataDirectory, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            atPath: gateway.configuration.dataDirectory, withIntermediateDirectories: true)
         let user = UserKey(issuer: gateway.issuer.issuer, subject: DevIssuer.subject(for: "alice@example.com"))
         let jobID = JobID("gen_orphan")
         do {
@@ -38,12 +39,15 @@ import Testing
                 path: gateway.databasePath,
                 owner: LedgerOwner(instanceID: "gateway", processStartedAt: Date().addingTimeInterval(-600)))
             let outcome = try await dead.reserve(
-                ReservationRequest(jobID: jobID, user: user, limits: QuotaLimits(imagesPerDay: 3), estimateMicros: 30_000, now: Date()))
+                ReservationRequest(
+                    jobID: jobID, user: user, limits: QuotaLimits(imagesPerDay: 3), estimateMicros: 30_000, now: Date())
+            )
             guard case .admitted = outcome else { throw TestFailure("the orphan was not admitted: \(outcome)") }
             let store = JobStore(database: dead.database)
             try await store.insert(
                 Job(
-                    id: jobID, user: user, email: "alice@example.com", request: GenerationRequest(prompt: "left behind", seed: 1),
+                    id: jobID, user: user, email: "alice@example.com",
+                    request: GenerationRequest(prompt: "left behind", seed: 1),
                     status: .queued, progressStep: 0, progressTotal: 20, createdAt: Date(), costMicros: 0))
             #expect(try await store.markRunning(jobID, at: Date()))
             await dead.close()

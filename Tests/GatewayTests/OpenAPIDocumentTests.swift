@@ -37,7 +37,8 @@ import Testing
                 let uri = path.replacingOccurrences(of: "{id}", with: "gen_unknown")
                     .replacingOccurrences(of: "{email}", with: "alice@example.com")
                 let response = try await client.call(method, uri, token: admin, json: method == .post ? "{}" : nil)
-                let unrouted = response.status == .notFound
+                let unrouted =
+                    response.status == .notFound
                     && (try? response.errorObject()["message"]) == "no such resource"
                 #expect(!unrouted, "\(method) \(path) is documented but not routed")
                 #expect(response.status.code < 500, "\(method) \(path) answered \(response.status)")

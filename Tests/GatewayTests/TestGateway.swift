@@ -16,7 +16,8 @@ struct TestGateway {
 
     /// A policy with a `free` tier on provider `fast`, an admin, a blocked email and a denied network.
     static func policy(
-        limits: String = "images_per_day: 3", provider: String = "{name: fast, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30}",
+        limits: String = "images_per_day: 3",
+        provider: String = "{name: fast, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30}",
         network: String = "{deny: [10.0.0.0/8], trusted_proxies: [127.0.0.1, \"::1\"]}"
     ) -> String {
         """
@@ -58,7 +59,9 @@ struct TestGateway {
         configure(&configuration)
         self.configuration = configuration
         dependencies = GatewayDependencies(
-            providerFactories: [.local: { definition in TestImageProvider(name: definition.name, behaviour: behaviour) }],
+            providerFactories: [
+                .local: { definition in TestImageProvider(name: definition.name, behaviour: behaviour) }
+            ],
             devSigningKey: Self.devKey, reloadOnSIGHUP: false)
         issuer = DevIssuer(key: Self.devKey, host: configuration.host, port: configuration.port)
     }

@@ -132,7 +132,8 @@ struct PolicyView: Codable, Sendable {
         if let google = policy.auth.google {
             issuers.insert(
                 Issuer(
-                    name: "google", issuers: ["https://accounts.google.com"], jwksURL: "https://www.googleapis.com/oauth2/v3/certs",
+                    name: "google", issuers: ["https://accounts.google.com"],
+                    jwksURL: "https://www.googleapis.com/oauth2/v3/certs",
                     clientIDs: google.clientIDs), at: 0)
         }
         self.issuers = issuers

@@ -55,13 +55,17 @@ public struct GatewayError: HTTPResponseError, Sendable {
     /// The body is not JSON of the expected shape (400).
     public static func invalidJSON(_ message: String) -> Self { .init(.invalidJSON, .badRequest, message) }
     /// A parameter is missing, of the wrong type or out of range; `status` is 400 or 422.
-    public static func invalidParameter(_ name: String, _ message: String, status: HTTPResponse.Status = .unprocessableContent)
+    public static func invalidParameter(
+        _ name: String, _ message: String, status: HTTPResponse.Status = .unprocessableContent
+    )
         -> Self
     {
         .init(.invalidParameter, status, message, details: ["param": name])
     }
     /// An admin reload found the policy files invalid (422).
-    public static func policyRejected(_ message: String) -> Self { .init(.policyRejected, .unprocessableContent, message) }
+    public static func policyRejected(_ message: String) -> Self {
+        .init(.policyRejected, .unprocessableContent, message)
+    }
     /// Some other malformed request (400).
     public static func badRequest(_ message: String) -> Self { .init(.badRequest, .badRequest, message) }
     /// No `Authorization: Bearer` header (401).

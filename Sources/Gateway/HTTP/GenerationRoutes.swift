@@ -17,7 +17,9 @@ struct GenerationRoutes: Sendable {
         group.delete("generations/:id", use: cancel)
     }
 
-    @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> EditedResponse<JobResource> {
+    @Sendable func create(_ request: Request, context: GatewayRequestContext) async throws -> EditedResponse<
+        JobResource
+    > {
         let (identity, access) = try context.caller()
         let key = try Self.idempotencyKey(request)
         let parameters = try await GenerationParameters.decode(request, context: context)

@@ -59,6 +59,7 @@ struct HealthRoutes: Sendable {
         let ready = checks.values.allSatisfy(\.ok)
         return EditedResponse(
             status: ready ? .ok : .serviceUnavailable,
-            response: Readiness(status: ready ? "ready" : "not_ready", checks: checks, unusableProviders: snapshot.unusable))
+            response: Readiness(
+                status: ready ? "ready" : "not_ready", checks: checks, unusableProviders: snapshot.unusable))
     }
 }

@@ -71,7 +71,9 @@ struct JobResource: ResponseEncodable {
         let queuedUntil = job.startedAt ?? job.finishedAt
         timings = Timings(
             queuedMs: queuedUntil.map { $0.unixMilliseconds - job.createdAt.unixMilliseconds },
-            runningMs: job.startedAt.flatMap { start in job.finishedAt.map { $0.unixMilliseconds - start.unixMilliseconds } })
+            runningMs: job.startedAt.flatMap { start in
+                job.finishedAt.map { $0.unixMilliseconds - start.unixMilliseconds }
+            })
         error = job.errorCode.map { ErrorInfo(code: $0, message: job.errorMessage ?? $0) }
         let request = job.request
         parameters = Parameters(

@@ -63,7 +63,9 @@ struct MeRoutes: Sendable {
             tier: .init(name: access.tier.name, description: access.tier.summary, providers: access.tier.providerChain),
             matchedRule: access.resolution.matchedRule.map { "\($0)" }, isAdmin: access.resolution.isAdmin,
             quota: windows.map {
-                .init(window: $0.window.rawValue, limit: $0.limit, used: $0.used, remaining: $0.remaining, resetsAt: $0.resetsAt)
+                .init(
+                    window: $0.window.rawValue, limit: $0.limit, used: $0.used, remaining: $0.remaining,
+                    resetsAt: $0.resetsAt)
             })
     }
 }

@@ -128,7 +128,8 @@ struct JobExecutor: Sendable {
                     _ = try await ledger.refund(jobID: job.id, reason: outcome.errorCode ?? "failed", now: now())
                 }
             } catch {
-                logger.error("could not close the job's reservation", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                logger.error(
+                    "could not close the job's reservation", metadata: ["job": "\(job.id)", "error": "\(error)"])
             }
         }
         do {
@@ -150,7 +151,8 @@ struct JobExecutor: Sendable {
         }
         switch error {
         case is CancellationError where cancelledByShutdown:
-            return failed(.interrupted, "interrupted", "the gateway stopped while the job ran; unpaid work was refunded")
+            return failed(
+                .interrupted, "interrupted", "the gateway stopped while the job ran; unpaid work was refunded")
         case is CancellationError:
             return failed(.cancelled, "cancelled", "the job was cancelled; unpaid work was refunded")
         case let error as RoutingError:
@@ -178,7 +180,8 @@ struct JobExecutor: Sendable {
         if report.paidSeconds == nil, outcome != .succeeded { paidMs = 0 }
         let price = snapshot.definition(report.provider)?.pricePerSecondMicros ?? 0
         let (product, overflow) = max(0, paidMs).multipliedReportingOverflow(by: price)
-        let cost = overflow ? SQLiteQuotaLedger.maximumMicros : min(SQLiteQuotaLedger.maximumMicros, (product + 500) / 1000)
+        let cost =
+            overflow ? SQLiteQuotaLedger.maximumMicros : min(SQLiteQuotaLedger.maximumMicros, (product + 500) / 1000)
         let detail: String? =
             switch report.outcome {
             case .skipped(let reason): "skipped: \(reason)"
@@ -186,7 +189,8 @@ struct JobExecutor: Sendable {
             default: report.detail
             }
         return AttemptRecord(
-            provider: report.provider, outcome: outcome, startedAt: endedAt.addingTimeInterval(-Double(durationMs) / 1000),
+            provider: report.provider, outcome: outcome,
+            startedAt: endedAt.addingTimeInterval(-Double(durationMs) / 1000),
             durationMilliseconds: durationMs, paidMilliseconds: max(0, paidMs), costMicros: cost, detail: detail)
     }
 }

@@ -112,7 +112,8 @@ final class JobRunner: Service, Sendable {
             return !state.shuttingDown
         }
         if wasRunning {
-            logger.info("job runner: no new jobs; running ones get the grace period", metadata: ["grace": "\(gracePeriod)"])
+            logger.info(
+                "job runner: no new jobs; running ones get the grace period", metadata: ["grace": "\(gracePeriod)"])
         }
         intake.finish()
     }

@@ -144,12 +144,14 @@ final class JobService: Sendable {
         let built = chain.compactMap { snapshot.providers[$0] }
         guard !built.isEmpty else {
             let reasons = chain.map { "\($0): \(snapshot.unusable[$0] ?? "not configured")" }
-            throw .noProviderAvailable("none of your tier's providers can be used now (\(reasons.joined(separator: "; ")))")
+            throw .noProviderAvailable(
+                "none of your tier's providers can be used now (\(reasons.joined(separator: "; ")))")
         }
         let capable = built.filter { $0.capabilities.accepts(request) }
         guard !capable.isEmpty else {
             throw .invalidParameter(
-                "width", "no provider available to you can make a \(request.width)x\(request.height) image in "
+                "width",
+                "no provider available to you can make a \(request.width)x\(request.height) image in "
                     + "\(request.steps) steps\(request.scheduler.map { " with scheduler \($0)" } ?? "")")
         }
         let states = snapshot.router.circuitStates()

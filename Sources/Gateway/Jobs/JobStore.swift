@@ -37,8 +37,9 @@ final class JobStore: Sendable {
     /// The job, when it exists and (if `user` is given) belongs to that user.
     func job(_ id: JobID, user: UserKey? = nil) async throws -> Job? {
         try await database.perform { connection in
-            guard let job = try connection.queryFirst(
-                "SELECT \(Self.columns) FROM jobs WHERE id = ?1", [.text(id.rawValue)], row: Self.decode)
+            guard
+                let job = try connection.queryFirst(
+                    "SELECT \(Self.columns) FROM jobs WHERE id = ?1", [.text(id.rawValue)], row: Self.decode)
             else { return nil }
             if let user, job.user != user { return nil }
             return job

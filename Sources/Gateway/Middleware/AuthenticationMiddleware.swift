@@ -24,7 +24,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
         if let client = context.clientAddress,
             let retryAfter = limiter.retryAfter(client, bucket: .failedAuth, limit: limit, now: now())
         {
-            throw GatewayError.rateLimited(window: AddressRateLimiter.Bucket.failedAuth.rawValue, retryAfter: retryAfter)
+            throw GatewayError.rateLimited(
+                window: AddressRateLimiter.Bucket.failedAuth.rawValue, retryAfter: retryAfter)
         }
         var context = context
         do {
@@ -33,7 +34,8 @@ struct AuthenticationMiddleware: RouterMiddleware {
             metrics.recordAuthFailure(reason: error.reason)
             if let client = context.clientAddress { limiter.record(client, bucket: .failedAuth, now: now()) }
             context.logger.info("token refused", metadata: ["reason": "\(error.reason)", "detail": "\(error.detail)"])
-            throw GatewayError.invalidToken(reason: error.reason, "the ID token was refused (\(error.reason)); sign in again")
+            throw GatewayError.invalidToken(
+                reason: error.reason, "the ID token was refused (\(error.reason)); sign in again")
         }
         return try await next(request, context)
     }

@@ -18,7 +18,9 @@ public struct ProviderRegistry: Sendable {
     }
 
     /// The providers that could be built, and the reason for each that could not, by provider name.
-    public func build(_ definitions: [ProviderDefinition]) -> (providers: [any ImageProvider], unusable: [String: String]) {
+    public func build(_ definitions: [ProviderDefinition]) -> (
+        providers: [any ImageProvider], unusable: [String: String]
+    ) {
         var providers: [any ImageProvider] = []
         var unusable: [String: String] = [:]
         for definition in definitions {
