@@ -80,6 +80,9 @@ let package = Package(
 
         .executableTarget(
             name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
+        .executableTarget(
+            name: "GatewayBenchmarks", dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider"],
+            path: "Benchmarks/GatewayBenchmarks"),
 
         .executableTarget(
             name: "ledger-crash-probe", dependencies: ["Gateway"], path: "Tests/LedgerCrashProbe"),
