@@ -18,7 +18,7 @@ struct TestGateway {
     static func policy(
         limits: String = "images_per_day: 3",
         provider: String = "{name: fast, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30}",
-        network: String = "{deny: [10.0.0.0/8], trusted_proxies: [127.0.0.1, \"::1\"]}"
+        chain: String = "[fast]", network: String = "{deny: [10.0.0.0/8], trusted_proxies: [127.0.0.1, \"::1\"]}"
     ) -> String {
         """
         providers:
@@ -30,7 +30,7 @@ struct TestGateway {
         network: \(network)
         tiers:
           - name: free
-            providers: [fast]
+            providers: \(chain)
             limits: {\(limits), max_steps: 20, max_width: 512, max_height: 512}
         users:
           - default: true
@@ -46,6 +46,7 @@ struct TestGateway {
     init(
         policy: String = TestGateway.policy(),
         behaviour: TestImageProvider.Behaviour = .succeed(stepDelay: .milliseconds(5), paidSeconds: 2),
+        behaviours: [String: TestImageProvider.Behaviour] = [:],
         configure: (inout GatewayConfiguration) -> Void = { _ in }
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")
@@ -60,7 +61,9 @@ struct TestGateway {
         self.configuration = configuration
         dependencies = GatewayDependencies(
             providerFactories: [
-                .local: { definition in TestImageProvider(name: definition.name, behaviour: behaviour) }
+                .local: { definition in
+                    TestImageProvider(name: definition.name, behaviour: behaviours[definition.name] ?? behaviour)
+                }
             ],
             devSigningKey: Self.devKey, reloadOnSIGHUP: false)
         issuer = DevIssuer(key: Self.devKey, host: configuration.host, port: configuration.port)
