@@ -51,6 +51,8 @@ import Testing
             #expect(metrics.contains(#"gateway_jobs_total{provider="fast",outcome="succeeded"} 1"#))
             #expect(metrics.contains("gateway_generation_seconds_count 1"))
             #expect(metrics.contains(#"gateway_spend_micro_usd_total{provider="fast"} 2000"#))
+            #expect(metrics.contains("policy_reload_success 1"))
+            #expect(metrics.contains("policy_version 1"))
         }
     }
 }
