@@ -15,7 +15,7 @@ public struct KeySetDocument: Sendable {
         guard let cacheControl else { return nil }
         var maxAge: Int64?
         for directive in cacheControl.split(separator: ",") {
-            let parts = directive.split(separator: "=", maxSplits: 1)
+            let parts = directive.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let name = parts[0].trimmingSpaces().lowercased()
             if name == "no-store" || name == "no-cache" { return 0 }
             if name == "max-age", parts.count == 2 {

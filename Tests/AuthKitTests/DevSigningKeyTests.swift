@@ -75,5 +75,7 @@ import Testing
         #expect(KeySetDocument.freshness(cacheControl: "public", age: nil) == nil)
         #expect(KeySetDocument.freshness(cacheControl: nil, age: "3") == nil)
         #expect(KeySetDocument.freshness(cacheControl: "max-age=abc", age: nil) == nil)
+        #expect(KeySetDocument.freshness(cacheControl: "=, ,max-age=60,=x", age: "junk") == 60)
+        #expect(KeySetDocument.freshness(cacheControl: "", age: nil) == nil)
     }
 }

@@ -157,4 +157,33 @@ import Testing
         }
         await client.shutdown()
     }
+
+    @Test func twoIssuersEachFetchTheirOwnURLCertificateMapOrJWKS() async throws {
+        let client = HTTPClient()
+        let clock = ManualClock(Fixture.now)
+        let certificate = try TestKeys.primary.certificatePEM(
+            notBefore: Fixture.now - 60, notAfter: Fixture.now + 86400)
+        let certificateMap = JSONValue.object(["primary-key": .string(certificate)]).serialized()
+        try await JWKSServer.run(.serve(body: certificateMap, headers: [("Cache-Control", "max-age=600")])) { google in
+            try await JWKSServer.run(Self.jwks([TestKeys.other])) { devServer in
+                var googleConfiguration = IssuerConfiguration.google(clientIDs: [Fixture.clientID])
+                googleConfiguration.keySetURL = google.url
+                let devConfiguration = IssuerConfiguration(
+                    issuers: ["http://127.0.0.1/dev"], keySetURL: devServer.url, audiences: ["gateway-dev"])
+                let googleIssuer = TrustedIssuer(configuration: googleConfiguration, client: client, clock: clock)
+                let devIssuer = TrustedIssuer(configuration: devConfiguration, client: client, clock: clock)
+                let verifier = IDTokenVerifier(issuers: [googleIssuer, devIssuer], clock: clock, tokenCache: nil)
+
+                #expect(await Fixture.outcome(Fixture.token(), verifier: verifier) == "accepted")
+                let devToken = Fixture.token(
+                    ["iss": "http://127.0.0.1/dev", "aud": "gateway-dev"], key: TestKeys.other)
+                let devIdentity = try await verifier.verify(devToken)
+                #expect(devIdentity.issuer == "http://127.0.0.1/dev")
+                #expect(google.requests == 1)
+                #expect(devServer.requests == 1)
+                #expect(await googleIssuer.keySet.status.expiresAt == Fixture.now + 600)
+            }
+        }
+        await client.shutdown()
+    }
 }
