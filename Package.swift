@@ -75,7 +75,10 @@ let package = Package(
             ]),
         .executableTarget(
             name: "PolicyBenchmarks",
-            dependencies: ["Gateway", .product(name: "Metrics", package: "swift-metrics")],
+            dependencies: [
+                "Gateway", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
             path: "Benchmarks/PolicyBenchmarks"),
 
         .executableTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import Gateway
+import Logging
 import Metrics
 
 // Measures a full policy reload (read + parse + validate + swap) and one tier resolution, with
@@ -48,6 +49,13 @@ func makeFolder() throws -> URL {
     return folder
 }
 
+/// CPU seconds this process has used on all threads; less sensitive than wall time to other load on the machine.
+func processCPUSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
 func seconds(_ duration: Duration) -> Double {
     Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
 }
@@ -61,10 +69,15 @@ let folder = try makeFolder()
 defer { try? FileManager.default.removeItem(at: folder) }
 let clock = ContinuousClock()
 
-let store = try PolicyStore(directory: folder.path, metricsFactory: NOOPMetricsHandler.instance)
+var quiet = Logger(label: "policy-bench")
+quiet.logLevel = .warning
+let store = try PolicyStore(directory: folder.path, metricsFactory: NOOPMetricsHandler.instance, logger: quiet)
 var reloadTimes: [Double] = []
+var reloadCPU: [Double] = []
 for _ in 0..<reloads {
+    let cpuBefore = processCPUSeconds()
     let elapsed = await clock.measure { _ = await store.reload(trigger: .admin) }
+    reloadCPU.append(processCPUSeconds() - cpuBefore)
     reloadTimes.append(seconds(elapsed))
 }
 precondition(store.status.isHealthy && store.status.version == reloads + 1)
@@ -73,8 +86,11 @@ let sources = try FileManager.default.contentsOfDirectory(atPath: folder.path).s
     PolicySource(name: $0, text: try String(contentsOf: folder.appendingPathComponent($0), encoding: .utf8))
 }
 var parseTimes: [Double] = []
+var parseCPU: [Double] = []
 for _ in 0..<reloads {
+    let cpuBefore = processCPUSeconds()
     parseTimes.append(seconds(try clock.measure { _ = try PolicyLoader.load(sources) }))
+    parseCPU.append(processCPUSeconds() - cpuBefore)
 }
 
 let policy = store.policy
@@ -87,6 +103,7 @@ let identities: [(String, String?)] = (0..<1024).map { index in
     }
 }
 var matched = 0
+let lookupCPUBefore = processCPUSeconds()
 let lookupTime = clock.measure {
     for round in 0..<lookups {
         let (email, hostedDomain) = identities[round & 1023]
@@ -94,8 +111,22 @@ let lookupTime = clock.measure {
         if resolution.matchedRule?.matcher != .anyone { matched += 1 }
     }
 }
+let lookupCPU = processCPUSeconds() - lookupCPUBefore
 
-print("rules: \(policy.rules.count), files: \(policy.files.count), users.yaml bytes: \(sources.last?.text.utf8.count ?? 0)")
-print(String(format: "reload (read+parse+validate+swap): median %.1f ms, min %.1f ms over %d", median(reloadTimes) * 1e3, reloadTimes.min()! * 1e3, reloads))
-print(String(format: "load from memory (parse+validate): median %.1f ms, min %.1f ms over %d", median(parseTimes) * 1e3, parseTimes.min()! * 1e3, reloads))
-print(String(format: "resolve: %.0f ns per lookup over %d lookups (%d matched a non-default rule)", seconds(lookupTime) / Double(lookups) * 1e9, lookups, matched))
+/// `median M ms, min N ms` of a list of seconds.
+func summary(_ values: [Double]) -> String {
+    String(format: "median %.1f ms, min %.1f ms", median(values) * 1e3, values.min()! * 1e3)
+}
+
+let usersBytes = sources.first { $0.name == "users.yaml" }?.text.utf8.count ?? 0
+print("rules: \(policy.rules.count), files: \(policy.files.count), users.yaml: \(usersBytes) bytes")
+print("reload (read + parse + validate + swap), \(reloads) runs:")
+print("  wall \(summary(reloadTimes)); CPU \(summary(reloadCPU))")
+print("load from memory (parse + validate), \(reloads) runs:")
+print("  wall \(summary(parseTimes)); CPU \(summary(parseCPU))")
+let wallNanos = seconds(lookupTime) / Double(lookups) * 1e9
+let cpuNanos = lookupCPU / Double(lookups) * 1e9
+print(String(format: "resolve, %d lookups: wall %.0f ns, CPU %.0f ns per lookup", lookups, wallNanos, cpuNanos))
+print("(\(matched) lookups matched a non-default rule)")
+let loadAverage = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? "?"
+print("load average: \(loadAverage.split(separator: " ").prefix(3).joined(separator: " "))")

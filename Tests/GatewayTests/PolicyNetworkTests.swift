@@ -41,7 +41,9 @@ import Testing
     }
 
     @Test func malformedAddressesAndBlocksAreRefused() {
-        for text in ["10.0.0.0/33", "10.0.0.0/", "1.2.3", "::g", "abc", "", "10.0.0.0/8/8", "2001:db8::/129", "1.2.3.4/-1"] {
+        for text in [
+            "10.0.0.0/33", "10.0.0.0/", "1.2.3", "::g", "abc", "", "10.0.0.0/8/8", "2001:db8::/129", "1.2.3.4/-1",
+        ] {
             #expect(CIDR(text) == nil, "\(text)")
         }
         #expect(IPAddress("1.2.3.4:80") == nil)
@@ -67,7 +69,8 @@ import Testing
 
     @Test func chainOfOnlyProxiesGivesTheLeftmostHop() throws {
         let proxies = [try block("10.0.0.0/8")]
-        let result = clientIP(remote: try address("10.0.0.5"), forwardedFor: ["10.0.0.2, 10.0.0.3"], trustedProxies: proxies)
+        let result = clientIP(
+            remote: try address("10.0.0.5"), forwardedFor: ["10.0.0.2, 10.0.0.3"], trustedProxies: proxies)
         #expect(result == (try address("10.0.0.2")))
     }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Gateway
 import Testing
+import UnixSignals
 
 @Suite struct PolicyReloadTests {
     /// Polls `condition` every 20 ms for at most `seconds`; true once it holds.
@@ -76,7 +77,8 @@ import Testing
         #expect(rejected.lastError?.description.hasPrefix("users.yaml:3:11: error: no tier is named `gold`") == true)
         #expect(store.policy.rules.first?.tier == "free")
 
-        try PolicyFixtures.write("users:\n  - email: a@example.com\n    tier: free\n  - default: true\n    tier: free\n", to: users)
+        try PolicyFixtures.write(
+            "users:\n  - email: a@example.com\n    tier: free\n  - default: true\n    tier: free\n", to: users)
         let applied = await store.reload(trigger: .admin)
         #expect(applied.version == 2)
         #expect(applied.isHealthy)
@@ -84,7 +86,7 @@ import Testing
         #expect(store.policy.rules.count == 2)
     }
 
-    @Test func untouchedFilesAreNotReloaded() async throws {
+    @Test func untouchedFilesAreNotReloadedAndCancellationEndsTheWatcher() async throws {
         let folder = try PolicyFixtures.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try PolicyStore(directory: folder.path, metricsFactory: RecordingMetrics())
@@ -92,6 +94,28 @@ import Testing
         let watching = Task { try await watcher.run() }
         try await Task.sleep(for: .milliseconds(200))
         watching.cancel()
+        try await watching.value
         #expect(store.status.version == 1)
+    }
+}
+
+@Suite struct PolicySignalReloadTests {
+    /// The watcher reloads on a trapped signal. SIGUSR2 stands in for SIGHUP so nothing else in the test process
+    /// reacts; it is set to "ignore" first, so a signal sent before the watcher traps it cannot end the process.
+    @Test func trappedSignalReloads() async throws {
+        signal(SIGUSR2, SIG_IGN)
+        let folder = try PolicyFixtures.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try PolicyStore(directory: folder.path, metricsFactory: RecordingMetrics())
+        let watcher = PolicyWatcher(store: store, interval: .seconds(3600), signals: [.sigusr2])
+        let watching = Task { try await watcher.run() }
+        defer { watching.cancel() }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while store.status.version == 1 && ContinuousClock.now < deadline {
+            kill(getpid(), SIGUSR2)
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(store.status.version > 1)
+        #expect(store.status.loadedBy == .signal)
     }
 }

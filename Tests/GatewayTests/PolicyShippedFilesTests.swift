@@ -13,7 +13,8 @@ import Testing
         #expect(report.diagnostics.isEmpty, "\(report.diagnostics)")
         #expect(report.exitCode == 0)
         let policy = try #require(report.policy)
-        #expect(policy.files == ["auth.yaml", "blocks.yaml", "network.yaml", "providers.yaml", "tiers.yaml", "users.yaml"])
+        #expect(
+            policy.files == ["auth.yaml", "blocks.yaml", "network.yaml", "providers.yaml", "tiers.yaml", "users.yaml"])
     }
 
     @Test func shippedFilesMatchTheEmbeddedDefault() throws {
@@ -24,14 +25,19 @@ import Testing
         #expect(shipped.tiers.map(\.summary) == embedded.tiers.map(\.summary))
         #expect(shipped.tiers.map(\.limits) == embedded.tiers.map(\.limits))
         #expect(shipped.tiers.map(\.providerChain) == embedded.tiers.map(\.providerChain))
-        #expect(shipped.rules.map { "\($0.matcher) \($0.tier) \($0.note ?? "")" }
+        #expect(
+            shipped.rules.map { "\($0.matcher) \($0.tier) \($0.note ?? "")" }
                 == embedded.rules.map { "\($0.matcher) \($0.tier) \($0.note ?? "")" })
         #expect(shipped.network == embedded.network)
         #expect(shipped.admins.isEmpty && embedded.admins.isEmpty)
         #expect(shipped.blocks.isEmpty && embedded.blocks.isEmpty)
         #expect(
-            shipped.providers.map { "\($0.name) \($0.kind) \($0.pricePerSecondMicros) \($0.startDeadlineSeconds ?? 0) \($0.totalDeadlineSeconds ?? 0) \($0.secretEnvironment) \($0.options.count)" }
-                == embedded.providers.map { "\($0.name) \($0.kind) \($0.pricePerSecondMicros) \($0.startDeadlineSeconds ?? 0) \($0.totalDeadlineSeconds ?? 0) \($0.secretEnvironment) \($0.options.count)" })
+            shipped.providers.map {
+                "\($0.name) \($0.kind) \($0.pricePerSecondMicros) \($0.startDeadlineSeconds ?? 0) \($0.totalDeadlineSeconds ?? 0) \($0.secretEnvironment) \($0.options.count)"
+            }
+                == embedded.providers.map {
+                    "\($0.name) \($0.kind) \($0.pricePerSecondMicros) \($0.startDeadlineSeconds ?? 0) \($0.totalDeadlineSeconds ?? 0) \($0.secretEnvironment) \($0.options.count)"
+                })
         #expect(shipped.auth.google == nil && embedded.auth.google == nil)
         #expect(
             shipped.auth.issuers.map { "\($0.name) \($0.issuers) \($0.jwksURL) \($0.clientIDs)" }
@@ -40,7 +46,8 @@ import Testing
 
     @Test func shippedDefaultGivesEveryoneTheFreeTierOnTheLocalProvider() throws {
         let policy = try PolicyLoader.load(directory: Self.shippedFolder)
-        let resolution = policy.resolve(email: "anyone@example.com", emailVerified: false, hostedDomain: nil, subject: "x")
+        let resolution = policy.resolve(
+            email: "anyone@example.com", emailVerified: false, hostedDomain: nil, subject: "x")
         #expect(resolution.tier?.name == "free")
         #expect(resolution.providerChain == ["local"])
         #expect(policy.provider(named: "local")?.kind == .local)

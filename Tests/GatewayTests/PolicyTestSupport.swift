@@ -8,30 +8,30 @@ import Testing
 enum PolicyFixtures {
     static let base: [String: String] = [
         "auth.yaml": """
-            auth:
-              issuers:
-                - name: dev
-                  issuers: ["http://127.0.0.1:8080/dev"]
-                  jwks_url: "http://127.0.0.1:8080/dev/jwks.json"
-                  client_ids: [dev]
-            """,
+        auth:
+          issuers:
+            - name: dev
+              issuers: ["http://127.0.0.1:8080/dev"]
+              jwks_url: "http://127.0.0.1:8080/dev/jwks.json"
+              client_ids: [dev]
+        """,
         "providers.yaml": """
-            providers:
-              - name: local
-                kind: local
-            """,
+        providers:
+          - name: local
+            kind: local
+        """,
         "tiers.yaml": """
-            tiers:
-              - name: free
-                providers: [local]
-                limits:
-                  images_per_day: 20
-            """,
+        tiers:
+          - name: free
+            providers: [local]
+            limits:
+              images_per_day: 20
+        """,
         "users.yaml": """
-            users:
-              - default: true
-                tier: free
-            """,
+        users:
+          - default: true
+            tier: free
+        """,
     ]
 
     /// The base set with `files` replacing or adding files, sorted by name as the loader reads a folder.
@@ -46,7 +46,8 @@ enum PolicyFixtures {
 
     /// The one diagnostic with `code`, recording a test failure unless there is exactly one.
     static func single(
-        _ code: PolicyDiagnostic.Code, in files: [String: String], sourceLocation: Testing.SourceLocation = #_sourceLocation
+        _ code: PolicyDiagnostic.Code, in files: [String: String],
+        sourceLocation: Testing.SourceLocation = #_sourceLocation
     ) -> PolicyDiagnostic? {
         let found = diagnostics(files).filter { $0.code == code }
         #expect(found.count == 1, "expected one \(code) in \(diagnostics(files))", sourceLocation: sourceLocation)

@@ -122,7 +122,8 @@ import Testing
                 kind: banana
                 price_per_second_usd: 0.00026
             """
-        let diagnostic = PolicyFixtures.single(.unknownProvider, in: ["tiers.yaml": tiers, "providers.yaml": providers])
+        let diagnostic = PolicyFixtures.single(
+            .unknownProvider, in: ["tiers.yaml": tiers, "providers.yaml": providers])
         expect(
             diagnostic, file: "tiers.yaml", line: 3, column: 24, message: "no provider is named `bananna`",
             fix: "did you mean `banana`?")
@@ -334,7 +335,8 @@ import Testing
                 tier: free
             """
         let diagnostic = PolicyFixtures.single(.unreachableRule, in: ["users.yaml": users])
-        expect(diagnostic, .warning, file: "users.yaml", line: 4, column: 5, message: "can never apply", fix: "remove it")
+        expect(
+            diagnostic, .warning, file: "users.yaml", line: 4, column: 5, message: "can never apply", fix: "remove it")
     }
 
     @Test func domainAfterTheSameWorkspaceDomainOverlaps() {
@@ -356,7 +358,9 @@ import Testing
     @Test func missingDefaultRuleIsAWarning() {
         let users = "users:\n  - email: a@example.com\n    tier: free\n"
         let diagnostic = PolicyFixtures.single(.noDefaultRule, in: ["users.yaml": users])
-        expect(diagnostic, .warning, file: "users.yaml", line: 2, column: 5, message: "no `default: true` rule", fix: "add")
+        expect(
+            diagnostic, .warning, file: "users.yaml", line: 2, column: 5, message: "no `default: true` rule", fix: "add"
+        )
     }
 
     @Test func ruleNeedsExactlyOneMatcher() {

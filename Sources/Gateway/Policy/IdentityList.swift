@@ -16,8 +16,13 @@ public struct IdentityList: Sendable, Hashable {
     ///   - email: Compared without regard to case; pass `nil` to match on the subject only.
     ///   - subject: The issuer's `sub` claim.
     public func match(email: String?, subject: String?) -> PolicyLocation? {
+        match(lowercasedEmail: email?.lowercased(), subject: subject)
+    }
+
+    /// `match(email:subject:)` for an email already lowercased.
+    func match(lowercasedEmail email: String?, subject: String?) -> PolicyLocation? {
         if let subject, let location = subjects[subject] { return location }
-        if let email, let location = emails[email.lowercased()] { return location }
+        if let email, let location = emails[email] { return location }
         return nil
     }
 

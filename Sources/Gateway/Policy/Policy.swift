@@ -52,11 +52,11 @@ public struct Policy: Sendable {
         -> PolicyResolution
     {
         let email = email?.lowercased()
-        if let blockedBy = blocks.match(email: email, subject: subject) {
+        if let blockedBy = blocks.match(lowercasedEmail: email, subject: subject) {
             return PolicyResolution(tier: nil, matchedRule: nil, isAdmin: false, blockedBy: blockedBy)
         }
         let verifiedEmail = emailVerified ? email : nil
-        let isAdmin = admins.match(email: verifiedEmail, subject: subject) != nil
+        let isAdmin = admins.match(lowercasedEmail: verifiedEmail, subject: subject) != nil
         guard
             let position = ruleIndex.firstMatch(
                 verifiedEmail: verifiedEmail, hostedDomain: hostedDomain, subject: subject)

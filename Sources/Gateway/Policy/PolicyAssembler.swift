@@ -38,7 +38,8 @@ struct PolicyAssembler {
         if auth.google == nil && issuers.isEmpty {
             diagnostics.append(
                 PolicyDiagnostic(
-                    .warning, .noIssuer, at: fragments.first.map { PolicyLocation(file: $0.file, line: 1, column: 1) }
+                    .warning, .noIssuer,
+                    at: fragments.first.map { PolicyLocation(file: $0.file, line: 1, column: 1) }
                         ?? PolicyLocation(file: "", line: 1, column: 1),
                     "no sign-in issuer is configured, so nobody can sign in",
                     fix: "add `auth: {google: {client_ids: [...]}}` or an entry under `auth.issuers`"))
@@ -99,7 +100,9 @@ struct PolicyAssembler {
         return merged
     }
 
-    private mutating func mergeEntry(_ key: String, _ location: PolicyLocation, into entries: inout [String: PolicyLocation]) {
+    private mutating func mergeEntry(
+        _ key: String, _ location: PolicyLocation, into entries: inout [String: PolicyLocation]
+    ) {
         if let first = entries[key] {
             diagnostics.append(
                 PolicyDiagnostic(

@@ -24,7 +24,8 @@ public struct PolicyCheckReport: Sendable {
                 "\(directory): OK: \(policy.files.count) files, \(policy.tiers.count) tiers, \(policy.rules.count) rules, "
                 + "\(policy.providers.count) providers, \(warnings) warning\(warnings == 1 ? "" : "s")"
         } else {
-            summary = "\(directory): INVALID: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+            summary =
+                "\(directory): INVALID: \(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
         }
         return diagnostics.map(\.description) + [summary]
     }

@@ -27,7 +27,8 @@ struct PolicyDirectory: Sendable {
             throw PolicyLoadError(diagnostics: [
                 PolicyDiagnostic(
                     .error, .unreadableFile, at: PolicyLocation(file: path, line: 1, column: 1),
-                    "cannot list the policy folder \(path)", fix: "check the path given to --policies and its permissions")
+                    "cannot list the policy folder \(path)",
+                    fix: "check the path given to --policies and its permissions")
             ])
         }
         guard !names.isEmpty else {

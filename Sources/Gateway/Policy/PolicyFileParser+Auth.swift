@@ -33,7 +33,8 @@ extension PolicyFileParser {
                 .invalidValue, at: node, "`auth.google.client_ids` is empty, so no Google token would be accepted",
                 fix: "add your OAuth client id (…apps.googleusercontent.com), or remove `google:` to turn Google off")
         }
-        return GoogleSignInPolicy(clientIDs: clientIDs, hostedDomains: hostedDomains, location: reader.location(of: node))
+        return GoogleSignInPolicy(
+            clientIDs: clientIDs, hostedDomains: hostedDomains, location: reader.location(of: node))
     }
 
     private mutating func parseIssuer(_ node: Node) -> IssuerPolicy? {

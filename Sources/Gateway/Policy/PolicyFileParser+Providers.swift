@@ -29,7 +29,9 @@ extension PolicyFileParser {
                 switch key {
                 case "name":
                     name = reader.string(value, what: "a provider's `name`")
-                    if let name { fragment.providerNames.append(.init(name: name, location: reader.location(of: item))) }
+                    if let name {
+                        fragment.providerNames.append(.init(name: name, location: reader.location(of: item)))
+                    }
                 case "kind": kind = parseKind(value)
                 case "endpoint", "url":
                     if endpoint != nil {

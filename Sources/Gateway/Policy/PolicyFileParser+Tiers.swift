@@ -64,7 +64,9 @@ extension PolicyFileParser {
                     valid = false
                     continue
                 }
-                if key == "spend_per_day_usd" { limits.spendPerDayMicros = micros } else {
+                if key == "spend_per_day_usd" {
+                    limits.spendPerDayMicros = micros
+                } else {
                     limits.spendPerMonthMicros = micros
                 }
             case "allowed_schedulers":

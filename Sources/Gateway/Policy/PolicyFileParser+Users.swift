@@ -33,7 +33,8 @@ extension PolicyFileParser {
                 }
             }
             guard let matcher = parseMatcher(key: matchers[0].key, value: matchers[0].value), let tier else { continue }
-            fragment.rules.append(TierRule(matcher: matcher, tier: tier, note: note, location: reader.location(of: item)))
+            fragment.rules.append(
+                TierRule(matcher: matcher, tier: tier, note: note, location: reader.location(of: item)))
         }
     }
 

@@ -8,7 +8,8 @@ struct PolicyFingerprint: Sendable, Hashable {
     }
 
     init(sources: [PolicySource]) {
-        self.init(contentHashes: Dictionary(sources.map { ($0.name, Self.hash($0.text)) }, uniquingKeysWith: { a, _ in a }))
+        self.init(
+            contentHashes: Dictionary(sources.map { ($0.name, Self.hash($0.text)) }, uniquingKeysWith: { a, _ in a }))
     }
 
     /// The hash of one file's text; stable within the process, which is all a watcher needs.

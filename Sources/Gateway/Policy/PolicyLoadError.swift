@@ -10,9 +10,6 @@ public struct PolicyLoadError: Error, Sendable, CustomStringConvertible {
     /// Only the diagnostics that make the set invalid.
     public var errors: [PolicyDiagnostic] { diagnostics.filter { $0.severity == .error } }
 
-    /// The first error, the one a status line shows.
-    public var firstError: PolicyDiagnostic? { errors.first }
-
     public var description: String {
         let errorCount = errors.count
         let header = "policy is invalid: \(errorCount) error\(errorCount == 1 ? "" : "s")"

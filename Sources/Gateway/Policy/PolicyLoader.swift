@@ -13,7 +13,8 @@ public enum PolicyLoader {
         try load(PolicyDirectory(path: directory).read())
     }
 
-    /// Validates without throwing: the policy when the set is valid, and every error and warning either way.
+    /// Validates without throwing: the policy when the set is valid, and every error and warning either way,
+    /// ordered by file, line and column.
     public static func check(_ sources: [PolicySource]) -> (policy: Policy?, diagnostics: [PolicyDiagnostic]) {
         var diagnostics: [PolicyDiagnostic] = []
         var fragments: [(file: String, fragment: PolicyFragment)] = []
@@ -23,7 +24,9 @@ public enum PolicyLoader {
             diagnostics += problems
         }
         let (assembled, crossFile) = PolicyAssembler.assemble(fragments)
-        diagnostics += crossFile
+        diagnostics = (diagnostics + crossFile).enumerated()
+            .sorted { ($0.element.location, $0.offset) < ($1.element.location, $1.offset) }
+            .map(\.element)
         guard var policy = assembled, !diagnostics.contains(where: { $0.severity == .error }) else {
             return (nil, diagnostics)
         }

@@ -120,7 +120,9 @@ struct PolicyNodeReader {
             default: break
             }
         }
-        error(.wrongType, at: node, "\(what) must be `true` or `false`, not \(describe(node))", fix: "write true or false")
+        error(
+            .wrongType, at: node, "\(what) must be `true` or `false`, not \(describe(node))", fix: "write true or false"
+        )
         return nil
     }
 

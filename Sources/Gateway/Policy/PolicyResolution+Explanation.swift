@@ -22,7 +22,9 @@ extension PolicyResolution {
         lines.append("images per day: \(show(limits.imagesPerDay)), per month: \(show(limits.imagesPerMonth))")
         lines.append("spend per day: \(usd(limits.spendPerDayMicros)), per month: \(usd(limits.spendPerMonthMicros))")
         lines.append("concurrent jobs: \(show(limits.maxConcurrentJobs)), max steps: \(show(limits.maxSteps))")
-        lines.append("max size: \(show(limits.maxWidth)) x \(show(limits.maxHeight)), max prompt length: \(show(limits.maxPromptLength))")
+        lines.append(
+            "max size: \(show(limits.maxWidth)) x \(show(limits.maxHeight)), max prompt length: \(show(limits.maxPromptLength))"
+        )
         let schedulers = limits.allowedSchedulers.map { $0.sorted().joined(separator: ", ") } ?? "any"
         lines.append("schedulers: \(schedulers.isEmpty ? "none" : schedulers)")
         return lines

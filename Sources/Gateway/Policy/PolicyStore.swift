@@ -54,9 +54,6 @@ public final class PolicyStore: @unchecked Sendable {
         lock.withLock { liveStatus }
     }
 
-    /// The policy folder.
-    public var directoryPath: String { directory.path }
-
     /// Re-reads and validates the folder; swaps the result in when valid, keeps the live policy otherwise.
     @discardableResult
     public func reload(trigger: PolicyReloadStatus.Trigger) async -> PolicyReloadStatus {

@@ -29,13 +29,6 @@ public struct PolicyWatcher: Service {
     }
 
     public func run() async throws {
-        // Graceful shutdown cancels the loop; that is a normal end, not a failure that would cancel the group.
-        do {
-            try await runUntilShutdown()
-        } catch is CancellationError {}
-    }
-
-    private func runUntilShutdown() async throws {
         try await cancelWhenGracefulShutdown {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 if !signals.isEmpty {
@@ -45,18 +38,22 @@ public struct PolicyWatcher: Service {
                         }
                     }
                 }
-                group.addTask { try await poll() }
+                group.addTask { await poll() }
                 try await group.next()
                 group.cancelAll()
             }
         }
     }
 
-    private func poll() async throws {
+    private func poll() async {
         var cache: [String: (PolicyDirectory.FileStamp, Int)] = [:]
         var pending: PolicyFingerprint?
         while !Task.isCancelled {
-            try await clock.sleep(for: interval)
+            do {
+                try await clock.sleep(for: interval)
+            } catch {
+                return  // cancelled: graceful shutdown is not a failure of the service
+            }
             let (current, updatedCache) = await store.currentFingerprint(cache: cache)
             cache = updatedCache
             if current == store.lastAttemptedFingerprint {

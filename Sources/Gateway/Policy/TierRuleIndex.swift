@@ -32,9 +32,8 @@ struct TierRuleIndex: Sendable {
         }
         if let subject { consider(subjects[subject]) }
         if let hostedDomain { consider(hostedDomains[hostedDomain.lowercased()]) }
-        if let verifiedEmail, let at = verifiedEmail.lastIndex(of: "@") {
+        if let verifiedEmail, let domain = Self.domain(of: verifiedEmail) {
             consider(emails[verifiedEmail])
-            let domain = String(verifiedEmail[verifiedEmail.index(after: at)...])
             consider(emailDomains[domain])
             consider(firstSubdomainRule(strictlyAbove: domain))
         }
@@ -46,7 +45,7 @@ struct TierRuleIndex: Sendable {
         let candidates: [Int?]
         switch matcher {
         case .email(let email):
-            let domain = Self.domain(of: email)
+            let domain = Self.domain(of: email) ?? ""
             candidates = [emails[email], emailDomains[domain], firstSubdomainRule(strictlyAbove: domain)]
         case .emailDomain(let domain):
             candidates = [emailDomains[domain], firstSubdomainRule(strictlyAbove: domain)]
@@ -66,7 +65,7 @@ struct TierRuleIndex: Sendable {
     /// claim (a Workspace domain and an email domain that are the same), if any.
     func overlappingRule(for matcher: TierRule.Matcher) -> Int? {
         switch matcher {
-        case .email(let email): hostedDomains[Self.domain(of: email)]
+        case .email(let email): hostedDomains[Self.domain(of: email) ?? ""]
         case .emailDomain(let domain), .emailSubdomains(let domain): hostedDomains[domain]
         case .hostedDomain(let domain):
             [emailDomains[domain], firstSubdomainRule(strictlyAbove: domain)].compactMap { $0 }.min()
@@ -78,16 +77,19 @@ struct TierRuleIndex: Sendable {
     private func firstSubdomainRule(strictlyAbove domain: String) -> Int? {
         guard !emailSubdomains.isEmpty else { return nil }
         var best: Int?
-        var rest = Substring(domain)
-        while let dot = rest.firstIndex(of: ".") {
-            rest = rest[rest.index(after: dot)...]
-            if let position = emailSubdomains[String(rest)], position < (best ?? Int.max) { best = position }
+        let bytes = domain.utf8
+        var index = bytes.startIndex
+        while let dot = bytes[index...].firstIndex(of: UInt8(ascii: ".")) {
+            index = bytes.index(after: dot)
+            let parent = String(Substring(domain.utf8[index...]))
+            if let position = emailSubdomains[parent], position < (best ?? Int.max) { best = position }
         }
         return best
     }
 
-    private static func domain(of email: String) -> String {
-        guard let at = email.lastIndex(of: "@") else { return "" }
-        return String(email[email.index(after: at)...])
+    /// The part after the last `@`, or `nil` when there is none.
+    private static func domain(of email: String) -> String? {
+        guard let at = email.utf8.lastIndex(of: UInt8(ascii: "@")) else { return nil }
+        return String(Substring(email.utf8[email.utf8.index(after: at)...]))
     }
 }
