@@ -27,7 +27,8 @@ struct Usage: AsyncParsableCommand {
     func run() async throws {
         let path = GatewaySchema.databasePath(dataDirectory: data)
         guard FileManager.default.fileExists(atPath: path) else {
-            FileHandle.standardError.write(Data("Error: no gateway database at \(path); pass the gateway's --data folder\n".utf8))
+            FileHandle.standardError.write(
+                Data("Error: no gateway database at \(path); pass the gateway's --data folder\n".utf8))
             throw ExitCode.failure
         }
         let ledger = try await SQLiteQuotaLedger.open(

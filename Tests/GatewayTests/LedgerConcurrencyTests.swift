@@ -87,6 +87,38 @@ import Testing
         #expect(audit.chargeMismatches.isEmpty, "\(audit.chargeMismatches)")
     }
 
+    @Test func concurrentDoubleSettlesChargeEachJobOnce() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let ledger = try await LedgerFixtures.openLedger(folder)
+        let (admitted, _) = try await reserveConcurrently(ledger, count: 100, limits: QuotaLimits(), estimate: 5_000)
+        #expect(admitted.count == 100)
+        let reasons = await withTaskGroup(of: String.self) { group in
+            for reservation in admitted + admitted {
+                group.addTask {
+                    do {
+                        _ = try await ledger.settle(
+                            jobID: reservation.jobID, finalAttempt: LedgerFixtures.attempt(cost: 1_000, at: now),
+                            now: now)
+                        return "settled"
+                    } catch let error as LedgerError {
+                        return error.reason
+                    } catch {
+                        return "\(error)"
+                    }
+                }
+            }
+            return await group.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+        }
+        // The second settle of a job sees the first, even inside the same group commit.
+        #expect(reasons == ["settled": 100, "job_not_held": 100])
+        let audit = try await LedgerAudit.run(ledger)
+        #expect(audit.settled == 100)
+        #expect(audit.chargedMicros == 100_000)
+        #expect(audit.windowMismatches.isEmpty, "\(audit.windowMismatches)")
+        #expect(audit.chargeMismatches.isEmpty, "\(audit.chargeMismatches)")
+    }
+
     @Test func concurrentRetriesWithOneIdempotencyKeyMakeOneReservation() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

@@ -76,6 +76,42 @@ import Testing
         #expect(error?.reason == "invalid_migrations")
     }
 
+    @Test func groupedWritesRollBackOnlyTheOneThatFails() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let database = try await SQLiteDatabase.open(
+            path: folder.databasePath,
+            migrations: [
+                SQLiteMigration(
+                    version: 1, name: "t",
+                    sql: "CREATE TABLE t (k INTEGER UNIQUE, note TEXT); INSERT INTO t VALUES (-1, 'taken')")
+            ])
+        // 300 concurrent writes, each inserting two rows; every third one's second row breaks the unique key.
+        let results = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<300 {
+                group.addTask {
+                    do {
+                        try await database.write { connection in
+                            try connection.run("INSERT INTO t VALUES (?1, 'first')", [.integer(Int64(index + 1_000))])
+                            let second = index % 3 == 0 ? -1 : index + 10_000
+                            try connection.run("INSERT INTO t VALUES (?1, 'second')", [.integer(Int64(second))])
+                        }
+                        return true
+                    } catch {
+                        return false
+                    }
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        let rows = try await database.perform { connection in
+            try connection.queryFirst("SELECT count(*) FROM t") { $0.int64(0) }
+        }
+        #expect(results.filter { $0 }.count == 200)
+        #expect(rows == 401)  // the taken row and two rows from each of the 200 writes that committed
+        await database.close()
+    }
+
     @Test func statementsBindAndReadEveryType() async throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

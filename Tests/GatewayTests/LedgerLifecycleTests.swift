@@ -82,6 +82,29 @@ import Testing
         }
     }
 
+    @Test func settleRecordsTheFinalAttemptInTheSameTransaction() async throws {
+        try await withLedger { ledger in
+            _ = try await ledger.reserve(LedgerFixtures.request("job", limits: limits, estimate: 10_000, now: now))
+            try await ledger.recordAttempt(
+                LedgerFixtures.attempt("banana", .failed, cost: 900, at: now), jobID: JobID("job"))
+            let success = LedgerFixtures.attempt(cost: 2_500, at: now)
+            let settled = try await ledger.settle(jobID: JobID("job"), finalAttempt: success, now: now)
+            #expect(settled.chargedMicros == 2_500)
+            #expect(try await ledger.attempts(jobID: JobID("job")).map(\.provider) == ["banana", "local"])
+
+            // A refused final attempt rolls the whole settle back: the job stays held, nothing is charged.
+            _ = try await ledger.reserve(LedgerFixtures.request("two", limits: limits, estimate: 10_000, now: now))
+            try await ledger.recordAttempt(success, jobID: JobID("two"))
+            let error = await #expect(throws: LedgerError.self) {
+                try await ledger.settle(jobID: JobID("two"), finalAttempt: success, now: now)
+            }
+            #expect(error?.reason == "second_successful_attempt")
+            #expect(try await ledger.reservation(jobID: JobID("two"))?.state == .held)
+            #expect(try await ledger.attempts(jobID: JobID("two")).count == 1)
+            #expect(try await spentToday(ledger) == 12_500)
+        }
+    }
+
     @Test func refundCountsNothing() async throws {
         try await withLedger { ledger in
             _ = try await ledger.reserve(LedgerFixtures.request("job", limits: limits, estimate: 10_000, now: now))

@@ -132,7 +132,9 @@ struct LedgerAudit: Sendable {
                         ON w.user_key = e.user_key AND w.period_start = e.start
                     WHERE coalesce(e.images, 0) != coalesce(w.images, 0) OR coalesce(e.spend, 0) != coalesce(w.spend_micros, 0)
                     """, [.text(period)]
-                ) { "\(period) \($0.text(0)) \($0.int64(1)): images \($0.int64(2)) vs \($0.int64(3)), spend \($0.int64(4)) vs \($0.int64(5))" }
+                ) {
+                    "\(period) \($0.text(0)) \($0.int64(1)): images \($0.int64(2)) vs \($0.int64(3)), spend \($0.int64(4)) vs \($0.int64(5))"
+                }
             }
             audit.chargeMismatches = try connection.query(
                 """

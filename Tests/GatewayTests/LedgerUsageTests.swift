@@ -17,7 +17,8 @@ import Testing
             _ id: String, _ user: UserKey, at date: Date, chargesFailed: Bool = false, _ attempts: [AttemptRecord]
         ) async throws {
             _ = try await ledger.reserve(
-                LedgerFixtures.request(id, user: user, estimate: 50_000, chargesFailedAttempts: chargesFailed, now: date))
+                LedgerFixtures.request(
+                    id, user: user, estimate: 50_000, chargesFailedAttempts: chargesFailed, now: date))
             for attempt in attempts {
                 try await ledger.recordAttempt(attempt, jobID: JobID(id))
             }

@@ -30,7 +30,8 @@ import Testing
         let limits = QuotaLimits(imagesPerMonth: 2)
 
         for job in ["a", "b"] {
-            #expect(try await ledger.reserve(LedgerFixtures.request(job, limits: limits, now: clock.now)).admitted != nil)
+            #expect(
+                try await ledger.reserve(LedgerFixtures.request(job, limits: limits, now: clock.now)).admitted != nil)
         }
         let denial = try await ledger.reserve(LedgerFixtures.request("c", limits: limits, now: clock.now)).denial
         #expect(denial?.window == .imagesPerMonth)
@@ -39,10 +40,11 @@ import Testing
         clock.advance(seconds: 1)
         #expect(try await ledger.reserve(LedgerFixtures.request("d", limits: limits, now: clock.now)).admitted != nil)
         let status = try await ledger.remaining(user: LedgerFixtures.alice, limits: limits, now: clock.now)
-        #expect(status == [
-            QuotaWindowStatus(
-                window: .imagesPerMonth, limit: 2, used: 1, resetsAt: LedgerFixtures.date("2027-02-01T00:00:00Z"))
-        ])
+        #expect(
+            status == [
+                QuotaWindowStatus(
+                    window: .imagesPerMonth, limit: 2, used: 1, resetsAt: LedgerFixtures.date("2027-02-01T00:00:00Z"))
+            ])
     }
 
     @Test func leapDayIsItsOwnDayInFebruary() async throws {
@@ -52,10 +54,12 @@ import Testing
         let clock = ManualClock(LedgerFixtures.date("2028-02-28T23:59:59Z"))
         let limits = QuotaLimits(imagesPerDay: 1, imagesPerMonth: 2)
 
-        #expect(try await ledger.reserve(LedgerFixtures.request("feb28", limits: limits, now: clock.now)).admitted != nil)
+        #expect(
+            try await ledger.reserve(LedgerFixtures.request("feb28", limits: limits, now: clock.now)).admitted != nil)
         clock.advance(seconds: 1)
         #expect(clock.now == LedgerFixtures.date("2028-02-29T00:00:00Z"))
-        #expect(try await ledger.reserve(LedgerFixtures.request("feb29", limits: limits, now: clock.now)).admitted != nil)
+        #expect(
+            try await ledger.reserve(LedgerFixtures.request("feb29", limits: limits, now: clock.now)).admitted != nil)
 
         clock.set(LedgerFixtures.date("2028-02-29T23:59:59Z"))
         let denial = try await ledger.reserve(LedgerFixtures.request("late", limits: limits, now: clock.now)).denial
@@ -64,7 +68,8 @@ import Testing
         #expect(denial?.resetsAt == LedgerFixtures.date("2028-03-01T00:00:00Z"))
 
         clock.advance(seconds: 1)
-        #expect(try await ledger.reserve(LedgerFixtures.request("mar1", limits: limits, now: clock.now)).admitted != nil)
+        #expect(
+            try await ledger.reserve(LedgerFixtures.request("mar1", limits: limits, now: clock.now)).admitted != nil)
     }
 
     @Test func minuteWindowCountsAdmittedRequestsOnly() async throws {
@@ -75,7 +80,8 @@ import Testing
         let limits = QuotaLimits(requestsPerMinute: 2, imagesPerDay: 3)
 
         for job in ["a", "b"] {
-            #expect(try await ledger.reserve(LedgerFixtures.request(job, limits: limits, now: clock.now)).admitted != nil)
+            #expect(
+                try await ledger.reserve(LedgerFixtures.request(job, limits: limits, now: clock.now)).admitted != nil)
         }
         let denial = try await ledger.reserve(LedgerFixtures.request("c", limits: limits, now: clock.now)).denial
         #expect(denial?.window == .requestsPerMinute)
@@ -85,8 +91,9 @@ import Testing
         clock.advance(seconds: 30)
         #expect(try await ledger.reserve(LedgerFixtures.request("d", limits: limits, now: clock.now)).admitted != nil)
         // The day window (3) is now full too: a denial in the same minute names the day, which resets later.
-        #expect(try await ledger.reserve(LedgerFixtures.request("e", limits: limits, now: clock.now)).denial?.window
-            == .imagesPerDay)
+        #expect(
+            try await ledger.reserve(LedgerFixtures.request("e", limits: limits, now: clock.now)).denial?.window
+                == .imagesPerDay)
     }
 
     @Test func zeroMeansNoneAndNilMeansUnlimited() async throws {

@@ -39,10 +39,15 @@ for index in 0..<1_000_000 {
         say("held \(jobID)")
         continue
     }
-    try await ledger.recordAttempt(
-        AttemptRecord(
-            provider: "local", outcome: .succeeded, startedAt: now, durationMilliseconds: 1_500,
-            paidMilliseconds: 1_500, costMicros: Int64(1_000 + index % 10)), jobID: jobID)
-    let settled = try await ledger.settle(jobID: jobID, now: Date())
+    let success = AttemptRecord(
+        provider: "local", outcome: .succeeded, startedAt: now, durationMilliseconds: 1_500,
+        paidMilliseconds: 1_500, costMicros: Int64(1_000 + index % 10))
+    let settled: Reservation
+    if index % 2 == 0 {
+        settled = try await ledger.settle(jobID: jobID, finalAttempt: success, now: Date())
+    } else {
+        try await ledger.recordAttempt(success, jobID: jobID)
+        settled = try await ledger.settle(jobID: jobID, now: Date())
+    }
     say("settled \(jobID) \(settled.chargedMicros)")
 }

@@ -20,7 +20,8 @@ public final class DatabaseFileLock: @unchecked Sendable {
         let descriptor = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw SQLiteError.result(
-                SQLITE_CANTOPEN, message: "cannot create the lock file \(lockPath) (errno \(errno))", sql: nil, path: databasePath)
+                SQLITE_CANTOPEN, message: "cannot create the lock file \(lockPath) (errno \(errno))", sql: nil,
+                path: databasePath)
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             close(descriptor)

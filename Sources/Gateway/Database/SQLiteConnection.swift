@@ -98,8 +98,30 @@ public final class SQLiteConnection {
             try run("COMMIT")
             return result
         } catch {
-            if sqlite3_get_autocommit(handle) == 0 {
+            if isInTransaction {
                 _ = try? run("ROLLBACK")
+            }
+            throw error
+        }
+    }
+
+    /// Whether a transaction is open (SQLite may roll one back by itself after some errors).
+    public var isInTransaction: Bool {
+        sqlite3_get_autocommit(handle) == 0
+    }
+
+    /// Runs `body` in a savepoint inside the open transaction: its changes are kept when it returns and undone
+    /// when it throws, leaving the rest of the transaction as it was.
+    func inSavepoint<Result>(_ body: () throws -> Result) throws -> Result {
+        try run("SAVEPOINT grouped_write")
+        do {
+            let result = try body()
+            try run("RELEASE grouped_write")
+            return result
+        } catch {
+            if isInTransaction {
+                _ = try? run("ROLLBACK TO grouped_write")
+                _ = try? run("RELEASE grouped_write")
             }
             throw error
         }

@@ -10,8 +10,8 @@ public protocol QuotaLedger: Sendable {
     func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws
 
     /// Closes a held job with its real cost: the successful attempt's cost, plus failed attempts' paid time when
-    /// the tier passes it on. Charged once.
-    func settle(jobID: JobID, now: Date) async throws -> Reservation
+    /// the tier passes it on. Charged once. `finalAttempt`, when given, is recorded in the same transaction.
+    func settle(jobID: JobID, finalAttempt: AttemptRecord?, now: Date) async throws -> Reservation
 
     /// Closes a held job that failed before doing paid work: nothing is charged and nothing counted.
     func refund(jobID: JobID, reason: String, now: Date) async throws -> Reservation
@@ -30,4 +30,11 @@ public protocol QuotaLedger: Sendable {
 
     /// Usage per user and per provider for a month, for ops.
     func usage(_ query: UsageQuery) async throws -> UsageReport
+}
+
+extension QuotaLedger {
+    /// Closes a held job from the attempts already recorded.
+    public func settle(jobID: JobID, now: Date) async throws -> Reservation {
+        try await settle(jobID: jobID, finalAttempt: nil, now: now)
+    }
 }

@@ -2,76 +2,53 @@ import Foundation
 
 extension SQLiteQuotaLedger {
     public func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws {
-        try Self.checkText(attempt.provider, "provider")
-        try Self.checkMicros(attempt.costMicros, "attempt cost")
-        guard attempt.durationMilliseconds >= 0, attempt.paidMilliseconds >= 0 else {
-            throw LedgerError.invalidRequest("attempt duration and paid time must not be negative")
-        }
-        try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                _ = try Self.heldRow(connection, jobID: jobID)
-                let attempts = try Self.loadAttempts(connection, jobID: jobID)
-                if attempt.outcome == .succeeded, attempts.contains(where: { $0.outcome == .succeeded }) {
-                    throw LedgerError.secondSuccess(jobID)
-                }
-                try connection.run(
-                    """
-                    INSERT INTO attempts (
-                        job_id, attempt, provider, outcome, started_ms, duration_ms, paid_ms, cost_micros, detail)
-                    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                    """,
-                    [
-                        .text(jobID.rawValue), .integer(Int64(attempts.count + 1)), .text(attempt.provider),
-                        .text(attempt.outcome.rawValue), .integer(attempt.startedAt.unixMilliseconds),
-                        .integer(attempt.durationMilliseconds), .integer(attempt.paidMilliseconds),
-                        .integer(attempt.costMicros), .text(attempt.detail.map { String($0.prefix(1000)) }),
-                    ])
-            }
+        try Self.validate(attempt)
+        try await database.write { connection in
+            _ = try Self.heldRow(connection, jobID: jobID)
+            _ = try Self.append(attempt, to: Self.loadAttempts(connection, jobID: jobID), jobID: jobID, connection)
         }
     }
 
-    public func settle(jobID: JobID, now: Date) async throws -> Reservation {
-        try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                let row = try Self.heldRow(connection, jobID: jobID)
-                let attempts = try Self.loadAttempts(connection, jobID: jobID)
-                return try Self.close(
-                    connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
+    public func settle(jobID: JobID, finalAttempt: AttemptRecord?, now: Date) async throws -> Reservation {
+        if let finalAttempt { try Self.validate(finalAttempt) }
+        return try await database.write { connection in
+            let row = try Self.heldRow(connection, jobID: jobID)
+            var attempts = try Self.loadAttempts(connection, jobID: jobID)
+            if let finalAttempt {
+                attempts = try Self.append(finalAttempt, to: attempts, jobID: jobID, connection)
             }
+            return try Self.close(
+                connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
         }
     }
 
     public func refund(jobID: JobID, reason: String, now: Date) async throws -> Reservation {
         try Self.checkText(reason, "refund reason", maximumLength: 1000)
-        return try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                let row = try Self.heldRow(connection, jobID: jobID)
-                let attempts = try Self.loadAttempts(connection, jobID: jobID)
-                if attempts.contains(where: { $0.outcome == .succeeded }) {
-                    throw LedgerError.jobProducedImage(jobID)
-                }
-                return try Self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
+        return try await database.write { connection in
+            let row = try Self.heldRow(connection, jobID: jobID)
+            let attempts = try Self.loadAttempts(connection, jobID: jobID)
+            if attempts.contains(where: { $0.outcome == .succeeded }) {
+                throw LedgerError.jobProducedImage(jobID)
             }
+            return try Self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
         }
     }
 
     public func recoverOrphans(now: Date) async throws -> [Reservation] {
         let owner = self.owner
-        return try await database.perform { connection in
-            try connection.withTransaction(.immediate) {
-                let orphans = try connection.query(
-                    """
-                    SELECT \(Self.reservationColumns) FROM reservations
-                    WHERE state = 'held' AND NOT (owner_instance = ?1 AND owner_started_ms = ?2)
-                    """,
-                    [.text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds)],
-                    row: Self.decodeRow)
-                return try orphans.map { row in
-                    let attempts = try Self.loadAttempts(connection, jobID: row.reservation.jobID)
-                    return try Self.close(
-                        connection, row: row, state: .released, attempts: attempts,
-                        reason: "released after its process (\(row.reservation.owner.instanceID)) stopped", now: now)
-                }
+        return try await database.write { connection in
+            let orphans = try connection.query(
+                """
+                SELECT \(Self.reservationColumns) FROM reservations
+                WHERE state = 'held' AND NOT (owner_instance = ?1 AND owner_started_ms = ?2)
+                """,
+                [.text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds)],
+                row: Self.decodeRow)
+            return try orphans.map { row in
+                let attempts = try Self.loadAttempts(connection, jobID: row.reservation.jobID)
+                return try Self.close(
+                    connection, row: row, state: .released, attempts: attempts,
+                    reason: "released after its process (\(row.reservation.owner.instanceID)) stopped", now: now)
             }
         }
     }
@@ -105,6 +82,36 @@ extension SQLiteQuotaLedger {
             connection, userKey: reservation.user.storageKey, dayStart: row.dayStart, monthStart: row.monthStart,
             images: reservation.producedImage ? 0 : -1, spendMicros: charge - reservation.estimateMicros)
         return reservation
+    }
+
+    private static func validate(_ attempt: AttemptRecord) throws {
+        try checkText(attempt.provider, "provider")
+        try checkMicros(attempt.costMicros, "attempt cost")
+        guard attempt.durationMilliseconds >= 0, attempt.paidMilliseconds >= 0 else {
+            throw LedgerError.invalidRequest("attempt duration and paid time must not be negative")
+        }
+    }
+
+    /// Appends an attempt to a held job's `attempts` and returns them all; a second successful one is refused.
+    private static func append(
+        _ attempt: AttemptRecord, to attempts: [AttemptRecord], jobID: JobID, _ connection: SQLiteConnection
+    ) throws -> [AttemptRecord] {
+        if attempt.outcome == .succeeded, attempts.contains(where: { $0.outcome == .succeeded }) {
+            throw LedgerError.secondSuccess(jobID)
+        }
+        try connection.run(
+            """
+            INSERT INTO attempts (
+                job_id, attempt, provider, outcome, started_ms, duration_ms, paid_ms, cost_micros, detail)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            """,
+            [
+                .text(jobID.rawValue), .integer(Int64(attempts.count + 1)), .text(attempt.provider),
+                .text(attempt.outcome.rawValue), .integer(attempt.startedAt.unixMilliseconds),
+                .integer(attempt.durationMilliseconds), .integer(attempt.paidMilliseconds),
+                .integer(attempt.costMicros), .text(attempt.detail.map { String($0.prefix(1000)) }),
+            ])
+        return attempts + [attempt]
     }
 
     private static func heldRow(_ connection: SQLiteConnection, jobID: JobID) throws -> Row {

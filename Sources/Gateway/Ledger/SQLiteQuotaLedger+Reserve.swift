@@ -3,15 +3,15 @@ import Foundation
 extension SQLiteQuotaLedger {
     public func reserve(_ request: ReservationRequest) async throws -> ReservationOutcome {
         try Self.validate(request)
-        return try await database.perform { connection in
+        return try await database.write { connection in
             let now = request.now.unixMilliseconds
             let minute = UTCCalendar.minuteStart(UTCCalendar.floorDivide(now, 1000))
-            let userKey = request.user.storageKey
-            let outcome = try connection.withTransaction(.immediate) {
-                try self.reserveInTransaction(connection, request: request, nowMilliseconds: now, minute: minute)
-            }
+            let outcome = try self.reserveInTransaction(
+                connection, request: request, nowMilliseconds: now, minute: minute)
             if case .admitted = outcome {
-                self.requestRate.record(user: userKey, minute: minute)
+                // Counted at once, so the next write of the same group sees it; a failed commit of the group
+                // overcounts the minute by its reservations, the safe side.
+                self.requestRate.record(user: request.user.storageKey, minute: minute)
             }
             return outcome
         }
@@ -46,7 +46,9 @@ extension SQLiteQuotaLedger {
             }
             return .duplicate(existing.reservation)
         }
-        if try Self.loadRow(connection, jobID: request.jobID) != nil {
+        if try connection.queryFirst(
+            "SELECT 1 FROM reservations WHERE job_id = ?1", [.text(request.jobID.rawValue)], row: { _ in true }) != nil
+        {
             throw LedgerError.duplicateJob(request.jobID)
         }
         let nowSeconds = UTCCalendar.floorDivide(nowMilliseconds, 1000)
