@@ -1,5 +1,4 @@
 import CCurl
-import Synchronization
 
 /// One request in flight: its libcurl easy handle, the buffers that collect the response, and the task waiting for it.
 ///
@@ -21,7 +20,7 @@ final class CurlTransfer: @unchecked Sendable {
     private let headerList: UnsafeMutablePointer<curl_slist>?
     private let errorBuffer: UnsafeMutablePointer<CChar>
     private let maxResponseBytes: Int
-    private let waiter = Mutex<Waiter>(.notWaiting)
+    private let waiter = LockedState<Waiter>(.notWaiting)
 
     private var headers: [(name: String, value: String)] = []
     private var readingHeaderBlock = false

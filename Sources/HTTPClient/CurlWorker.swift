@@ -26,7 +26,7 @@ final class CurlWorker: @unchecked Sendable {
     }
 
     private let multi: UnsafeMutableRawPointer
-    private let inbox = Mutex(Inbox())
+    private let inbox = LockedState(Inbox())
     private let logger: Logger
     /// New connections opened by finished transfers.
     let connectionsOpened = Atomic<Int>(0)
