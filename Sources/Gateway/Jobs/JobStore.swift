@@ -1,8 +1,9 @@
 import Foundation
 import Providers
 
-/// Jobs and their images in the gateway's SQLite database (the `jobs` table), on the database's own queue.
-/// Status changes are conditional updates, so a job leaves `queued` or `running` exactly once.
+/// Jobs and their images in the gateway's SQLite database (the `jobs` table), on the database's own queue;
+/// writes go through the database's group commit. Status changes are conditional updates, so a job leaves
+/// `queued` or `running` exactly once.
 final class JobStore: Sendable {
     private let database: SQLiteDatabase
 
@@ -18,7 +19,7 @@ final class JobStore: Sendable {
 
     func insert(_ job: Job) async throws {
         let requestJSON = String(decoding: try JSONEncoder().encode(job.request), as: UTF8.self)
-        try await database.perform { connection in
+        try await database.write { connection in
             try connection.run(
                 """
                 INSERT INTO jobs (id, user_key, user_email, request_json, provider_hint, idempotency_key, status,
@@ -67,7 +68,7 @@ final class JobStore: Sendable {
 
     /// Moves a queued job to running; false when it is no longer queued (cancelled meanwhile).
     func markRunning(_ id: JobID, at date: Date) async throws -> Bool {
-        try await database.perform { connection in
+        try await database.write { connection in
             try connection.run(
                 "UPDATE jobs SET status = 'running', started_ms = ?2 WHERE id = ?1 AND status = 'queued'",
                 [.text(id.rawValue), .integer(date.unixMilliseconds)]) == 1
@@ -75,7 +76,7 @@ final class JobStore: Sendable {
     }
 
     func updateProgress(_ id: JobID, step: Int, total: Int, provider: String?) async throws {
-        try await database.perform { connection in
+        try await database.write { connection in
             try connection.run(
                 """
                 UPDATE jobs SET progress_step = ?2, progress_total = ?3, provider = coalesce(?4, provider)
@@ -98,7 +99,7 @@ final class JobStore: Sendable {
 
     /// Closes an unfinished job; false when it had already finished.
     func finish(_ id: JobID, _ outcome: Outcome, at date: Date) async throws -> Bool {
-        try await database.perform { connection in
+        try await database.write { connection in
             try connection.run(
                 """
                 UPDATE jobs SET status = ?2, provider = coalesce(?3, provider), cost_micros = ?4, error_code = ?5,
@@ -117,7 +118,7 @@ final class JobStore: Sendable {
 
     /// Marks every queued or running job as interrupted (at start: they belonged to a process that died).
     func interruptUnfinished(at date: Date) async throws -> Int {
-        try await database.perform { connection in
+        try await database.write { connection in
             try connection.run(
                 """
                 UPDATE jobs SET status = 'interrupted', finished_ms = ?1, error_code = 'interrupted',
@@ -130,7 +131,7 @@ final class JobStore: Sendable {
 
     /// Deletes jobs that finished before `cutoff`; returns how many.
     func deleteFinished(before cutoff: Date) async throws -> Int {
-        try await database.perform { connection in
+        try await database.write { connection in
             try connection.run(
                 "DELETE FROM jobs WHERE finished_ms IS NOT NULL AND finished_ms < ?1",
                 [.integer(cutoff.unixMilliseconds)])
@@ -139,9 +140,7 @@ final class JobStore: Sendable {
 
     /// Whether the database accepts a write now (for `/readyz`).
     func probeWritable() async -> Bool {
-        (try? await database.perform { connection in
-            try connection.withTransaction(.immediate) {}
-        }) != nil
+        (try? await database.write { _ in }) != nil
     }
 
     private static func decode(_ row: SQLiteStatement) throws -> Job {
