@@ -28,12 +28,13 @@ WORK=$(mktemp -d)
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]:-}"; do [ -n "$pid" ] && kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 wait_for() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 600); do
     curl -sf "$1" >/dev/null 2>&1 && return 0
     sleep 0.1
   done
@@ -69,10 +70,10 @@ run_wrk "swift /v1/images/generations" http://127.0.0.1:18181/v1/images/generati
 kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
 
 (cd bench && GATEWAY_DB="$WORK/fastapi.sqlite" GATEWAY_TOKEN_FILE="$WORK/fastapi-token" \
-  GATEWAY_KEY_FILE="$WORK/fastapi-key.pem" "../$VENV/bin/uvicorn" fastapi_gateway:app --host 127.0.0.1 \
+  GATEWAY_KEY_FILE="$WORK/fastapi-key.pem" exec "../$VENV/bin/uvicorn" fastapi_gateway:app --host 127.0.0.1 \
   --port 18182 --workers "$WORKERS" --log-level warning --no-access-log >"$WORK/fastapi.log" 2>&1) &
 PIDS+=($!)
-for _ in $(seq 1 100); do [ -s "$WORK/fastapi-token" ] && break; sleep 0.1; done
+for _ in $(seq 1 600); do [ -s "$WORK/fastapi-token" ] && break; sleep 0.1; done
 TOKEN=$(cat "$WORK/fastapi-token")
 wait_for http://127.0.0.1:18182/docs
 run_wrk "fastapi /v1/me" http://127.0.0.1:18182/v1/me ""
