@@ -87,6 +87,10 @@ let package = Package(
                 "Gateway", "LocalProvider", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
+
+        // Benchmarks: release-build programs that scripts/bench-*.sh run (make bench).
+        .executableTarget(
+            name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
         .executableTarget(
             name: "PolicyBenchmarks",
             dependencies: [
@@ -94,7 +98,8 @@ let package = Package(
                 .product(name: "Metrics", package: "swift-metrics"),
             ],
             path: "Benchmarks/PolicyBenchmarks"),
-
+        .executableTarget(
+            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks"),
         .executableTarget(
             name: "ProviderBenchmarks",
             dependencies: [
@@ -103,41 +108,41 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/ProviderBenchmarks"),
-        .testTarget(
-            name: "LocalProviderTests",
-            dependencies: ["LocalProvider", "Providers"],
-            exclude: ["Fixtures"],
-            swiftSettings: optimisedNumerics),
-        .testTarget(
-            name: "ProvidersTests",
-            dependencies: [
-                "Providers", "HTTPClient", "LocalProvider", "Worker",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-            ]),
         .executableTarget(
-            name: "AuthBenchmarks", dependencies: ["AuthKit"], path: "Benchmarks/AuthBenchmarks"),
+            name: "GatewayBenchmarks", dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider"],
+            path: "Benchmarks/GatewayBenchmarks"),
 
+        // Tests, one target per module; the crash probe is a process the ledger's crash test kills.
+        .executableTarget(
+            name: "ledger-crash-probe", dependencies: ["Gateway"], path: "Tests/LedgerCrashProbe"),
+        .testTarget(
+            name: "HTTPClientTests",
+            dependencies: [
+                "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "AuthKitTests",
             dependencies: [
                 "AuthKit", "COpenSSL", "HTTPClient",
                 .product(name: "Hummingbird", package: "hummingbird"),
             ]),
-        .executableTarget(
-            name: "ledger-crash-probe", dependencies: ["Gateway"], path: "Tests/LedgerCrashProbe"),
-        .executableTarget(
-            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks"),
         .testTarget(
-            name: "GatewayTests",
+            name: "ProvidersTests",
             dependencies: [
-                "Gateway",
+                "Providers", "HTTPClient", "LocalProvider", "Worker",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(
-            name: "HTTPClientTests",
+            name: "LocalProviderTests",
+            dependencies: ["LocalProvider", "Providers"],
+            exclude: ["Fixtures"],
+            swiftSettings: optimisedNumerics),
+        .testTarget(
+            name: "GatewayTests",
             dependencies: [
-                "HTTPClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "Gateway", "AuthKit", "Providers", "LocalProvider",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ]
 )

@@ -1,26 +1,133 @@
+import AuthKit
+import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
+import ServiceLifecycle
 
 /// The version `version` prints and `/healthz` reports.
 public let gatewayVersion = "0.1.0"
 
-/// Builds the gateway application; shared by `serve` and the tests.
+/// Builds the gateway application; shared by `serve` and the tests. Loads the policy (refusing an invalid one),
+/// opens the database, releases what a dead process left behind, and wires the request's way:
+/// request id -> errors -> address rules -> authentication -> identity -> policy -> routes (jobs, quota, router).
 public func buildApplication(
-    _ configuration: GatewayConfiguration, logger: Logger = Logger(label: "diffusion-gateway")
+    _ configuration: GatewayConfiguration, dependencies: GatewayDependencies = GatewayDependencies(),
+    logger: Logger = Logger(label: "diffusion-gateway")
 ) async throws -> some ApplicationProtocol {
-    let router = Router()
-    router.get("healthz") { _, _ in
-        HealthStatus(status: "ok", version: gatewayVersion)
+    let now = dependencies.now
+    let clock = InjectedWallClock(read: now)
+    let metrics = dependencies.metrics
+    let policies = try PolicyStore(
+        directory: configuration.policyDirectory, now: now, metricsFactory: metrics.factory,
+        logger: logger)
+    let ledger = try await openLedger(configuration, now: now)
+
+    let released = try await ledger.recoverOrphans(now: now())
+    let store = JobStore(database: ledger.database)
+    let interrupted = try await store.interruptUnfinished(at: now())
+    if !released.isEmpty || interrupted > 0 {
+        logger.notice(
+            "released what a stopped gateway left",
+            metadata: ["reservations": "\(released.count)", "jobs_interrupted": "\(interrupted)"])
     }
+
+    var devIssuer: DevIssuer?
+    if configuration.devSignIn {
+        guard configuration.isLoopback else { throw GatewaySetupError.devSignInNotLoopback(host: configuration.host) }
+        let key: DevSigningKey
+        do {
+            key = try dependencies.devSigningKey ?? DevSigningKey.generate()
+        } catch {
+            throw GatewaySetupError.devKey("\(error)")
+        }
+        devIssuer = DevIssuer(key: key, host: configuration.host, port: configuration.port)
+        logger.warning("dev sign-in is on: /dev/login mints tokens for any email (loopback only)")
+    }
+    let issuers = IssuerDirectory(
+        devIssuer: devIssuer?.trustedIssuer(clock: clock), remoteSource: dependencies.keySetSource, clock: clock)
+
+    let catalog = ProviderCatalog(registry: ProviderRegistry(overrides: dependencies.providerFactories))
+    for (name, reason) in catalog.snapshot(for: policies.policy.providers).unusable.sorted(by: { $0.key < $1.key }) {
+        logger.warning("provider unusable", metadata: ["provider": "\(name)", "reason": "\(reason)"])
+    }
+    let hub = JobEventHub()
+    let executor = JobExecutor(
+        store: store, ledger: ledger, catalog: catalog, policies: policies, hub: hub, metrics: metrics,
+        logger: logger, now: now)
+    let runner = JobRunner(
+        executor: executor, concurrency: configuration.jobConcurrency,
+        gracePeriod: configuration.shutdownGracePeriod, logger: logger)
+    let jobs = JobService(
+        store: store, ledger: ledger, runner: runner, executor: executor, catalog: catalog, hub: hub,
+        metrics: metrics, now: now)
+    let janitor = JobJanitor(
+        store: store, retention: configuration.jobRetention, interval: dependencies.janitorInterval, now: now,
+        logger: logger)
+
+    let router = Router(context: GatewayRequestContext.self)
+    if !configuration.corsOrigins.isEmpty {
+        router.add(middleware: FrontOriginsMiddleware(origins: configuration.corsOrigins))
+    }
+    let limiter = AddressRateLimiter()
+    router.add(middleware: RequestIDMiddleware(maxBodyBytes: configuration.maxBodyBytes))
+    router.add(middleware: ErrorResponseMiddleware(metrics: metrics))
+    router.add(middleware: AddressRulesMiddleware(policies: policies, limiter: limiter, now: now))
+    router.add(
+        middleware: AuthenticationMiddleware(
+            authenticator: BearerAuthenticator(issuers: issuers), policies: policies, limiter: limiter,
+            metrics: metrics, now: now))
+
+    HealthRoutes(policies: policies, store: store, catalog: catalog, metrics: metrics).register(on: router)
+
+    let api = router.group("v1")
+        .add(middleware: RequireIdentityMiddleware())
+        .add(middleware: PolicyMiddleware(policies: policies))
+    GenerationRoutes(jobs: jobs, hub: hub).register(on: api)
+    ImagesRoutes(jobs: jobs, timeout: configuration.synchronousTimeout).register(on: api)
+    MeRoutes(ledger: ledger, now: now).register(on: api)
+
+    let admin = router.group("admin")
+        .add(middleware: RequireIdentityMiddleware())
+        .add(middleware: RequireAdminMiddleware(policies: policies))
+    AdminRoutes(policies: policies, ledger: ledger, store: store, catalog: catalog, now: now).register(on: admin)
+
+    if let devIssuer {
+        DevRoutes(issuer: devIssuer, clock: clock).register(on: router.group("dev"))
+    }
+
+    let decoder = HTTP1Channel.Configuration.DecoderConfiguration(
+        maxHeaderFieldSize: configuration.maxHeaderBytes, maxHeaderListSize: configuration.maxHeaderBytes,
+        maxHeaderFieldCount: 100)
     return Application(
         router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port)),
+        server: .http1(
+            configuration: .init(
+                idleTimeout: .nanoseconds(Int64(configuration.idleTimeout.seconds * 1e9)),
+                httpDecoderConfiguration: decoder)),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "diffusion-gateway"),
+        services: [
+            DatabaseCloser(ledger: ledger, runner: runner), runner, janitor,
+            PolicyWatcher(
+                store: policies, interval: dependencies.policyWatchInterval,
+                signals: dependencies.reloadOnSIGHUP ? [.sighup] : []),
+        ],
         logger: logger
     )
 }
 
-/// The body of `GET /healthz`: the process is alive and answering.
-struct HealthStatus: ResponseEncodable {
-    let status: String
-    let version: String
+/// Opens (creating the data folder and migrating) the ledger database; this process owns it while it runs.
+private func openLedger(_ configuration: GatewayConfiguration, now: @Sendable () -> Date) async throws
+    -> SQLiteQuotaLedger
+{
+    do {
+        try FileManager.default.createDirectory(
+            atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+    } catch {
+        throw GatewaySetupError.dataDirectory(configuration.dataDirectory, "\(error.localizedDescription)")
+    }
+    return try await SQLiteQuotaLedger.open(
+        path: GatewaySchema.databasePath(dataDirectory: configuration.dataDirectory),
+        owner: LedgerOwner(instanceID: configuration.instanceID, processStartedAt: now()))
 }

@@ -83,7 +83,7 @@ struct WorkerHandlers: Sendable {
     // MARK: replies
 
     private func v4Reply(callID: String, state: WorkerJob.State) -> Response {
-        var reply: [String: JSONValue] = [
+        var reply: [String: ProviderJSON] = [
             "id": .string(callID), "callID": .string(callID), "apiVersion": .string("v4"),
             "created": .integer(Int64(Date().timeIntervalSince1970)), "finished": .bool(state.isFinished),
         ]
@@ -99,14 +99,14 @@ struct WorkerHandlers: Sendable {
         return json(.ok, .object(reply))
     }
 
-    private func outputs(_ image: GeneratedImage) -> [String: JSONValue] {
+    private func outputs(_ image: GeneratedImage) -> [String: ProviderJSON] {
         [configuration.inputs.imageOutput: .string(Data(image.data).base64EncodedString())]
     }
 
-    private func readObject(_ request: Request) async throws -> JSONValue {
+    private func readObject(_ request: Request) async throws -> ProviderJSON {
         var request = request
         let buffer = try await request.collectBody(upTo: configuration.maxBodyBytes)
-        guard let value = JSONValue.parse(Array(buffer.readableBytesView)), case .object = value else {
+        guard let value = ProviderJSON.parse(Array(buffer.readableBytesView)), case .object = value else {
             throw HTTPError(.badRequest, message: "the body must be a JSON object")
         }
         return value
@@ -134,7 +134,7 @@ struct WorkerHandlers: Sendable {
         json(.badRequest, .object(["message": .string("error: \(message)")]))
     }
 
-    private func json(_ status: HTTPResponse.Status, _ value: JSONValue) -> Response {
+    private func json(_ status: HTTPResponse.Status, _ value: ProviderJSON) -> Response {
         Response(
             status: status, headers: [.contentType: "application/json"],
             body: ResponseBody(byteBuffer: ByteBuffer(bytes: value.encoded())))

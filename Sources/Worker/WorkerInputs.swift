@@ -6,7 +6,7 @@ enum WorkerInputs {
         let message: String
     }
 
-    static func request(from inputs: JSONValue, mapping: ModelInputMapping) throws -> GenerationRequest {
+    static func request(from inputs: ProviderJSON, mapping: ModelInputMapping) throws -> GenerationRequest {
         guard case .object = inputs else { throw InvalidInputs(message: "model inputs must be a JSON object") }
         guard let prompt = inputs[mapping.prompt]?.stringValue, !prompt.isEmpty else {
             throw InvalidInputs(message: "'\(mapping.prompt)' must be a non-empty string")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Gateway
 import Hummingbird
+import Logging
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Run the gateway's HTTP service.")
@@ -17,10 +18,50 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Folder for the database and other state.")
     var data = "data"
 
+    @Flag(help: "Turn on dev sign-in (/dev/login, /dev/jwks.json): tokens for any email. Loopback addresses only.")
+    var dev = false
+
+    @Option(help: "A browser origin allowed through CORS (repeat for more), e.g. https://app.example.com.")
+    var corsOrigin: [String] = []
+
+    @Option(help: "Jobs run at the same time.")
+    var jobs = 4
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+        let configuration = GatewayConfiguration(host: host, port: port)
+        if dev, !configuration.isLoopback {
+            throw ValidationError(GatewaySetupError.devSignInNotLoopback(host: host).message)
+        }
+    }
+
     func run() async throws {
         let configuration = GatewayConfiguration(
-            host: host, port: port, policyDirectory: policies, dataDirectory: data)
-        let app = try await buildApplication(configuration)
+            host: host, port: port, policyDirectory: policies, dataDirectory: data, devSignIn: dev,
+            corsOrigins: corsOrigin, jobConcurrency: jobs)
+        var logger = Logger(label: "diffusion-gateway")
+        logger.logLevel = .info
+        let app: any ApplicationProtocol
+        do {
+            app = try await buildApplication(configuration, logger: logger)
+        } catch let error as PolicyLoadError {
+            Self.exit(withError: StartupRefusal("refusing to start: \(error)"))
+        } catch let error as GatewaySetupError {
+            Self.exit(withError: StartupRefusal("refusing to start: \(error.message)"))
+        }
+        if dev {
+            logger.notice("dev sign-in: open http://\(host):\(port)/dev/login in a browser, or ask it for JSON")
+        }
         try await app.runService()
+    }
+}
+
+/// Why `serve` would not start, printed as it is (without the usage text a `ValidationError` adds).
+struct StartupRefusal: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
     }
 }

@@ -27,14 +27,15 @@ import Testing
         #expect(closed?.reason == "closed")
 
         // Reopening with one more step applies only that step.
-        let extra = SQLiteMigration(version: 2, name: "test table", sql: "CREATE TABLE extra (id INTEGER)")
+        let extra = SQLiteMigration(
+            version: Int32(GatewaySchema.migrations.count + 1), name: "test table", sql: "CREATE TABLE extra (id INTEGER)")
         let reopened = try await SQLiteDatabase.open(
             path: folder.databasePath, options: SQLiteDatabase.Options(synchronous: .full),
             migrations: GatewaySchema.migrations + [extra])
         let tables = try await reopened.perform { connection in
             try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
         }
-        #expect(tables == ["attempts", "extra", "quota_windows", "reservations"])
+        #expect(tables == ["attempts", "extra", "jobs", "quota_windows", "reservations"])
         #expect(try await reopened.perform { try $0.queryFirst("PRAGMA synchronous") { $0.int64(0) } } == 2)
         await reopened.close()
 

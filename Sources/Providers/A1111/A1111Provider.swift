@@ -38,7 +38,7 @@ public final class A1111Provider: ImageProvider {
     public func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws
         -> GeneratedImage
     {
-        var body: [String: JSONValue] = [
+        var body: [String: ProviderJSON] = [
             "prompt": .string(request.prompt), "negative_prompt": .string(request.negativePrompt),
             "steps": .integer(Int64(request.steps)), "cfg_scale": .number(request.guidance),
             "width": .integer(Int64(request.width)), "height": .integer(Int64(request.height)),
@@ -50,9 +50,9 @@ public final class A1111Provider: ImageProvider {
             }
             body["sampler_name"] = .string(sampler)
         }
-        let payload = JSONValue.object(body).encoded()
+        let payload = ProviderJSON.object(body).encoded()
         do {
-            let reply = try await withThrowingTaskGroup(of: JSONValue?.self) { group in
+            let reply = try await withThrowingTaskGroup(of: ProviderJSON?.self) { group in
                 group.addTask {
                     try self.remote.object(
                         from: try await self.remote.send(

@@ -31,7 +31,7 @@ public final class BananaProvider: ImageProvider {
     public func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws
         -> GeneratedImage
     {
-        let outputs: JSONValue
+        let outputs: ProviderJSON
         switch configuration.style {
         case .v4(let baseURL):
             outputs = try await runV4(request, baseURL: baseURL, progress: progress)
@@ -50,11 +50,11 @@ public final class BananaProvider: ImageProvider {
     // MARK: v4 start/check
 
     private func runV4(_ request: GenerationRequest, baseURL: String, progress: ProgressHandler) async throws
-        -> JSONValue
+        -> ProviderJSON
     {
         let id = makeCallID()
-        let created = JSONValue.integer(unixTime())
-        var start: [String: JSONValue] = [
+        let created = ProviderJSON.integer(unixTime())
+        var start: [String: ProviderJSON] = [
             "id": .string(id), "created": created, "apiKey": .string(configuration.apiKey),
             "modelInputs": .object(configuration.inputs.inputs(for: request)),
             "startOnly": .bool(configuration.startOnly),
@@ -68,7 +68,7 @@ public final class BananaProvider: ImageProvider {
         guard let callID = started["callID"]?.stringValue, !callID.isEmpty else {
             throw ProviderError.invalidReply("start/v4 reply has neither finished outputs nor a callID")
         }
-        let check: JSONValue = .object([
+        let check: ProviderJSON = .object([
             "id": .string(id), "created": created, "longPoll": .bool(true), "callID": .string(callID),
             "apiKey": .string(configuration.apiKey),
         ])
@@ -85,7 +85,7 @@ public final class BananaProvider: ImageProvider {
     }
 
     /// One v4 call: a 200 with a JSON object whose `message` does not report an error.
-    private func postV4(url: String, body: JSONValue) async throws -> JSONValue {
+    private func postV4(url: String, body: ProviderJSON) async throws -> ProviderJSON {
         let reply = try remote.object(from: try await remote.send("POST", url, body: body.encoded()), context: url)
         if let message = reply["message"]?.stringValue, message.lowercased().contains("error") {
             throw ProviderError.failed("provider reported: \(remote.redacted(message))")
@@ -95,11 +95,11 @@ public final class BananaProvider: ImageProvider {
 
     // MARK: direct style
 
-    private func runDirect(_ request: GenerationRequest, url: String) async throws -> JSONValue {
+    private func runDirect(_ request: GenerationRequest, url: String) async throws -> ProviderJSON {
         var headers = [(name: "X-Banana-API-Key", value: configuration.apiKey)]
         if let modelKey = configuration.modelKey { headers.append((name: "X-Banana-Model-Key", value: modelKey)) }
         headers.append((name: "X-Banana-Request-Id", value: makeCallID()))
-        let body = JSONValue.object(configuration.inputs.inputs(for: request)).encoded()
+        let body = ProviderJSON.object(configuration.inputs.inputs(for: request)).encoded()
         var retry = 0
         while true {
             let response = try await remote.send("POST", url, headers: headers, body: body)

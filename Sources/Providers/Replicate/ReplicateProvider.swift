@@ -34,7 +34,7 @@ public final class ReplicateProvider: ImageProvider {
     public func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws
         -> GeneratedImage
     {
-        var body: [String: JSONValue] = ["input": .object(configuration.inputs.inputs(for: request))]
+        var body: [String: ProviderJSON] = ["input": .object(configuration.inputs.inputs(for: request))]
         let createURL: String
         switch configuration.target {
         case .version(let version):
@@ -46,7 +46,7 @@ public final class ReplicateProvider: ImageProvider {
         var headers = authorization
         if let wait = configuration.preferWaitSeconds { headers.append((name: "Prefer", value: "wait=\(wait)")) }
         var prediction = try remote.object(
-            from: try await remote.send("POST", createURL, headers: headers, body: JSONValue.object(body).encoded()),
+            from: try await remote.send("POST", createURL, headers: headers, body: ProviderJSON.object(body).encoded()),
             context: "create prediction")
         guard let id = prediction["id"]?.stringValue, !id.isEmpty else {
             throw ProviderError.invalidReply("create prediction reply has no id")
@@ -119,7 +119,7 @@ public final class ReplicateProvider: ImageProvider {
     }
 
     /// The first output: a data URL decoded, or an URL fetched (capped, without our token).
-    private func outputImage(_ output: JSONValue?, request: GenerationRequest) async throws -> GeneratedImage {
+    private func outputImage(_ output: ProviderJSON?, request: GenerationRequest) async throws -> GeneratedImage {
         let first = output?.arrayValue?.first ?? output
         guard let reference = first?.stringValue ?? first?[configuration.inputs.imageOutput]?.stringValue else {
             throw ProviderError.invalidReply("Replicate output has no image URL or data")

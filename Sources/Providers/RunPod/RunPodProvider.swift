@@ -33,7 +33,7 @@ public final class RunPodProvider: ImageProvider {
     public func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws
         -> GeneratedImage
     {
-        let body = JSONValue.object([
+        let body = ProviderJSON.object([
             "input": .object(configuration.inputs.inputs(for: request)),
             "policy": .object([
                 "executionTimeout": .integer(Self.milliseconds(configuration.executionTimeout)),
@@ -94,7 +94,7 @@ public final class RunPodProvider: ImageProvider {
         _ = await Task.detached { try? await client.execute(request) }.value
     }
 
-    private func image(from job: JSONValue, request: GenerationRequest) throws -> GeneratedImage {
+    private func image(from job: ProviderJSON, request: GenerationRequest) throws -> GeneratedImage {
         let output = job["output"]
         let first = output?.arrayValue?.first ?? output
         let key = configuration.inputs.imageOutput
@@ -115,7 +115,7 @@ public final class RunPodProvider: ImageProvider {
         return image
     }
 
-    private func paidSeconds(_ job: JSONValue) -> Double? {
+    private func paidSeconds(_ job: ProviderJSON) -> Double? {
         job["executionTime"]?.doubleValue.map { $0 / 1000 }
     }
 

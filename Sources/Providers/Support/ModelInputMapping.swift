@@ -35,8 +35,8 @@ public struct ModelInputMapping: Sendable, Hashable {
     }
 
     /// The model inputs for a request, as a JSON object.
-    public func inputs(for request: GenerationRequest) -> [String: JSONValue] {
-        var inputs: [String: JSONValue] = [prompt: .string(request.prompt)]
+    public func inputs(for request: GenerationRequest) -> [String: ProviderJSON] {
+        var inputs: [String: ProviderJSON] = [prompt: .string(request.prompt)]
         if let negativePrompt { inputs[negativePrompt] = .string(request.negativePrompt) }
         if let width { inputs[width] = .integer(Int64(request.width)) }
         if let height { inputs[height] = .integer(Int64(request.height)) }

@@ -37,9 +37,9 @@ struct RemoteCall: Sendable {
     }
 
     /// A JSON object from a 2xx answer, or the classified failure.
-    func object(from response: HTTPResponse, context: String) throws -> JSONValue {
+    func object(from response: HTTPResponse, context: String) throws -> ProviderJSON {
         guard (200..<300).contains(response.status) else { throw failure(for: response) }
-        guard let reply = JSONValue.parse(response.body), case .object = reply else {
+        guard let reply = ProviderJSON.parse(response.body), case .object = reply else {
             throw ProviderError.invalidReply("\(context) reply is not a JSON object: \(excerpt(response.body))")
         }
         return reply

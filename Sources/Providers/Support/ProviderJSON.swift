@@ -1,14 +1,14 @@
 import Foundation
 
-/// A JSON document as a value, for provider protocols whose replies vary by model.
-public enum JSONValue: Sendable, Hashable, Codable {
+/// A JSON document as a value, for the provider protocols whose bodies and replies vary by model.
+public enum ProviderJSON: Sendable, Hashable, Codable {
     case null
     case bool(Bool)
     case integer(Int64)
     case number(Double)
     case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
+    case array([ProviderJSON])
+    case object([String: ProviderJSON])
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -22,10 +22,10 @@ public enum JSONValue: Sendable, Hashable, Codable {
             self = .number(value)
         } else if let value = try? container.decode(String.self) {
             self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
+        } else if let value = try? container.decode([ProviderJSON].self) {
             self = .array(value)
         } else {
-            self = .object(try container.decode([String: JSONValue].self))
+            self = .object(try container.decode([String: ProviderJSON].self))
         }
     }
 
@@ -43,19 +43,19 @@ public enum JSONValue: Sendable, Hashable, Codable {
     }
 
     /// Parses a JSON document; nil when the bytes are not valid JSON.
-    public static func parse(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+    public static func parse(_ bytes: [UInt8]) -> ProviderJSON? {
+        try? JSONDecoder().decode(ProviderJSON.self, from: Data(bytes))
     }
 
     /// The document as compact JSON bytes, keys sorted.
     public func encoded() -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        // Encoding a JSONValue cannot fail: every case maps to a JSON type.
+        // Encoding a ProviderJSON cannot fail: every case maps to a JSON type.
         return Array((try? encoder.encode(self)) ?? Data("null".utf8))
     }
 
-    public subscript(key: String) -> JSONValue? {
+    public subscript(key: String) -> ProviderJSON? {
         if case .object(let object) = self { object[key] } else { nil }
     }
 
@@ -67,7 +67,7 @@ public enum JSONValue: Sendable, Hashable, Codable {
         if case .bool(let value) = self { value } else { nil }
     }
 
-    public var arrayValue: [JSONValue]? {
+    public var arrayValue: [ProviderJSON]? {
         if case .array(let value) = self { value } else { nil }
     }
 

@@ -1,0 +1,71 @@
+import AuthKit
+import Foundation
+import Hummingbird
+
+/// `GET /v1/me`: who the caller is, their tier, the rule that chose it, and what is left in each quota window.
+struct MeRoutes: Sendable {
+    let ledger: any QuotaLedger
+    let now: @Sendable () -> Date
+
+    struct Answer: ResponseEncodable {
+        struct IdentityView: Codable {
+            var subject: String
+            var issuer: String
+            var email: String?
+            var emailVerified: Bool
+            var hostedDomain: String?
+            var name: String?
+            enum CodingKeys: String, CodingKey {
+                case subject, issuer, email, name
+                case emailVerified = "email_verified"
+                case hostedDomain = "hosted_domain"
+            }
+        }
+        struct TierView: Codable {
+            var name: String
+            var description: String?
+            var providers: [String]
+        }
+        struct WindowView: Codable {
+            var window: String
+            var limit: Int64?
+            var used: Int64
+            var remaining: Int64?
+            var resetsAt: Date?
+            enum CodingKeys: String, CodingKey {
+                case window, limit, used, remaining
+                case resetsAt = "resets_at"
+            }
+        }
+        var identity: IdentityView
+        var tier: TierView
+        var matchedRule: String?
+        var isAdmin: Bool
+        var quota: [WindowView]
+        enum CodingKeys: String, CodingKey {
+            case identity, tier, quota
+            case matchedRule = "matched_rule"
+            case isAdmin = "is_admin"
+        }
+    }
+
+    func register(on group: RouterGroup<GatewayRequestContext>) {
+        group.get("me", use: me)
+    }
+
+    @Sendable func me(_ request: Request, context: GatewayRequestContext) async throws -> Answer {
+        let (identity, access) = try context.caller()
+        let windows = try await ledger.remaining(user: access.user, limits: access.tier.limits, now: now())
+        return Answer(
+            identity: .init(
+                subject: identity.subject, issuer: identity.issuer, email: identity.email,
+                emailVerified: identity.emailVerified, hostedDomain: identity.hostedDomain, name: identity.name),
+            tier: .init(name: access.tier.name, description: access.tier.summary, providers: access.tier.providerChain),
+            matchedRule: access.resolution.matchedRule.map { "\($0)" }, isAdmin: access.resolution.isAdmin,
+            quota: windows.map {
+                .init(
+                    window: $0.window.rawValue, limit: $0.limit, used: $0.used, remaining: $0.remaining,
+                    resetsAt: $0.resetsAt)
+            })
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+import NIOCore
+
+/// One server-sent event of a job's stream: `queued`, `started`, `progress` (`{"step":..,"total":..}`), and
+/// finally `done` or `failed` carrying the job.
+struct ServerSentEvent: Sendable {
+    var name: String
+    var data: String
+
+    init(name: String, data: String) {
+        self.name = name
+        self.data = data
+    }
+
+    init(_ event: JobEvent) {
+        switch event {
+        case .queued: self.init(name: "queued", data: "{}")
+        case .started: self.init(name: "started", data: "{}")
+        case .progress(let step, let total): self.init(name: "progress", data: "{\"step\":\(step),\"total\":\(total)}")
+        case .finished(let job):
+            self.init(name: job.status == .succeeded ? "done" : "failed", data: Self.json(JobResource(job)))
+        }
+    }
+
+    /// The events that bring a new listener up to the job's present state.
+    static func catchUp(_ job: Job) -> [ServerSentEvent] {
+        var events = [ServerSentEvent(.queued)]
+        if job.status == .queued { return events }
+        if job.startedAt != nil { events.append(ServerSentEvent(.started)) }
+        if job.progressStep > 0 {
+            events.append(ServerSentEvent(.progress(step: job.progressStep, total: job.progressTotal)))
+        }
+        if job.status.isFinished { events.append(ServerSentEvent(.finished(job))) }
+        return events
+    }
+
+    var buffer: ByteBuffer {
+        ByteBuffer(string: "event: \(name)\ndata: \(data)\n\n")
+    }
+
+    static func json(_ value: some Encodable) -> String {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}

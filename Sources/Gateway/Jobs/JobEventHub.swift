@@ -1,0 +1,34 @@
+import Foundation
+import Synchronization
+
+/// Fans a job's events out to whoever is listening, in memory. A `finished` event ends every stream of the job.
+final class JobEventHub: Sendable {
+    private let subscribers = Mutex<[JobID: [UUID: AsyncStream<JobEvent>.Continuation]]>([:])
+
+    /// A stream of the job's events from now on; it ends after the job's `finished` event.
+    func subscribe(_ jobID: JobID) -> AsyncStream<JobEvent> {
+        let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(64))
+        let token = UUID()
+        subscribers.withLock { $0[jobID, default: [:]][token] = continuation }
+        continuation.onTermination = { [weak self] _ in
+            self?.subscribers.withLock { table in
+                table[jobID]?[token] = nil
+                if table[jobID]?.isEmpty == true { table[jobID] = nil }
+            }
+        }
+        return stream
+    }
+
+    func publish(_ event: JobEvent, for jobID: JobID) {
+        let continuations: [AsyncStream<JobEvent>.Continuation]
+        if case .finished = event {
+            continuations = subscribers.withLock { Array(($0.removeValue(forKey: jobID) ?? [:]).values) }
+        } else {
+            continuations = subscribers.withLock { Array(($0[jobID] ?? [:]).values) }
+        }
+        for continuation in continuations {
+            continuation.yield(event)
+            if case .finished = event { continuation.finish() }
+        }
+    }
+}

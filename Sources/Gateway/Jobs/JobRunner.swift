@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+import Providers
+import ServiceLifecycle
+import Synchronization
+
+/// Runs accepted jobs in this process, at most `concurrency` at a time: each goes through the provider router,
+/// every attempt is recorded in the ledger, and the reservation is settled with the real cost (or refunded when
+/// no paid work happened). On graceful shutdown it takes no new work, lets running jobs finish for the grace
+/// period, and records the rest as interrupted (refunded).
+final class JobRunner: Service, Sendable {
+    private struct State {
+        var running: [JobID: Task<Void, Never>] = [:]
+        var shuttingDown = false
+    }
+
+    private let executor: JobExecutor
+    private let concurrency: Int
+    private let gracePeriod: Duration
+    private let logger: Logger
+    private let queue: AsyncStream<QueuedJob>
+    private let intake: AsyncStream<QueuedJob>.Continuation
+    private let state = Mutex(State())
+    private let stopped: AsyncStream<Void>
+    private let stoppedSignal: AsyncStream<Void>.Continuation
+
+    init(executor: JobExecutor, concurrency: Int, gracePeriod: Duration, logger: Logger) {
+        self.executor = executor
+        self.concurrency = max(1, concurrency)
+        self.gracePeriod = gracePeriod
+        self.logger = logger
+        (queue, intake) = AsyncStream.makeStream(of: QueuedJob.self)
+        (stopped, stoppedSignal) = AsyncStream.makeStream(of: Void.self)
+    }
+
+    /// Returns once `run()` has finished (every job closed); for the one component that must outlive the runner.
+    func waitUntilStopped() async {
+        for await _ in stopped {}
+    }
+
+    /// Queues a job; false when the runner is shutting down and takes no more work.
+    func enqueue(_ item: QueuedJob) -> Bool {
+        guard !state.withLock({ $0.shuttingDown }) else { return false }
+        if case .terminated = intake.yield(item) { return false }
+        return true
+    }
+
+    /// Cancels a running job; false when it is not running here.
+    func cancelRunning(_ id: JobID) -> Bool {
+        guard let task = state.withLock({ $0.running[id] }) else { return false }
+        task.cancel()
+        return true
+    }
+
+    /// Jobs running now.
+    var runningCount: Int { state.withLock { $0.running.count } }
+
+    func run() async {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await drain()
+            } onGracefulShutdown: {
+                self.beginShutdown()
+            }
+        } onCancel: {
+            self.beginShutdown()
+            self.cancelAll()
+        }
+        stoppedSignal.finish()
+    }
+
+    private func drain() async {
+        await withTaskGroup(of: Void.self) { group in
+            var active = 0
+            for await item in queue {
+                if state.withLock({ $0.shuttingDown }) {
+                    await executor.interruptQueued(item.job)
+                    continue
+                }
+                if active >= concurrency {
+                    await group.next()
+                    active -= 1
+                }
+                active += 1
+                group.addTask { await self.runTracked(item) }
+            }
+            let deadline = Task { [gracePeriod] in
+                try? await Task.sleep(for: gracePeriod)
+                if !Task.isCancelled { self.cancelAll() }
+            }
+            await group.waitForAll()
+            deadline.cancel()
+        }
+    }
+
+    private func runTracked(_ item: QueuedJob) async {
+        let task = Task {
+            await executor.execute(item) { [weak self] in self?.state.withLock { $0.shuttingDown } ?? true }
+        }
+        state.withLock { $0.running[item.job.id] = task }
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        _ = state.withLock { $0.running.removeValue(forKey: item.job.id) }
+    }
+
+    private func beginShutdown() {
+        let wasRunning = state.withLock { state in
+            defer { state.shuttingDown = true }
+            return !state.shuttingDown
+        }
+        if wasRunning {
+            logger.info(
+                "job runner: no new jobs; running ones get the grace period", metadata: ["grace": "\(gracePeriod)"])
+        }
+        intake.finish()
+    }
+
+    private func cancelAll() {
+        let tasks = state.withLock { Array($0.running.values) }
+        for task in tasks { task.cancel() }
+    }
+}
