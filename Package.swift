@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "GatewayTests",
             dependencies: [
-                "Gateway", "AuthKit", "Providers", "LocalProvider",
+                "Gateway", "AuthKit", "Providers", "LocalProvider", "Worker",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
     ]

@@ -109,6 +109,7 @@ public func buildApplication(
             address: .hostname(configuration.host, port: configuration.port), serverName: "diffusion-gateway"),
         services: [
             DatabaseCloser(ledger: ledger, runner: runner), runner, janitor,
+            ProviderUpkeep(catalog: catalog, policies: policies, interval: .seconds(10)),
             PolicyWatcher(
                 store: policies, interval: dependencies.policyWatchInterval,
                 signals: dependencies.reloadOnSIGHUP ? [.sighup] : []),

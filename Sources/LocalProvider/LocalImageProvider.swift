@@ -163,9 +163,11 @@ public final class LocalImageProvider: ImageProvider, Service {
     /// Unloads the model after it has been idle for `idleUnload`, until graceful shutdown.
     public func run() async throws {
         let interval = min(configuration.idleUnload, .seconds(10))
-        while !Task.isShuttingDownGracefully, !Task.isCancelled {
-            try? await Task.sleep(for: interval)
-            unloadIfIdle(now: .now)
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                self.unloadIfIdle(now: .now)
+            }
         }
     }
 

@@ -34,7 +34,7 @@ import Testing
             let body = try response.jsonObject()
             #expect(body["status"] as? String == "not_ready")
             let unusable = try #require(body["unusable_providers"] as? [String: String])
-            #expect(unusable["fast"]?.contains("kind 'banana' has no adapter") == true)
+            #expect(unusable["fast"]?.contains("set `api_key_env: VARIABLE`") == true)
         }
     }
 

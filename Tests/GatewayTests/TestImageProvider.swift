@@ -4,7 +4,7 @@ import Providers
 import Synchronization
 
 /// TEST DOUBLE: an in-process `ImageProvider` for the gateway's tests. It reports `started` and each step, then
-/// returns a small solid-colour PNG made with the real `PNGEncoder`. Its behaviour is scripted per test.
+/// returns a solid-colour PNG of the asked size made with the real `PNGEncoder`. Its behaviour is scripted per test.
 final class TestImageProvider: ImageProvider {
     enum Behaviour: Sendable {
         /// Makes the image after `steps` steps of `stepDelay` each, billing `paidSeconds` when given.
@@ -42,10 +42,11 @@ final class TestImageProvider: ImageProvider {
                 try await Task.sleep(for: stepDelay)
                 progress(.step(step, of: request.steps))
             }
-            let side = 8
             let pixel: [UInt8] = [UInt8(truncatingIfNeeded: request.seed), 120, 200]
+            let count = request.width * request.height
             let png = try PNGEncoder.encode(
-                rgb: Array([[UInt8]](repeating: pixel, count: side * side).joined()), width: side, height: side)
+                rgb: Array([[UInt8]](repeating: pixel, count: count).joined()), width: request.width,
+                height: request.height)
             return GeneratedImage(data: png, seed: request.seed, executionSeconds: paidSeconds)
         }
     }
