@@ -35,6 +35,20 @@ import Testing
             fix: "did you mean `images_per_day`?")
     }
 
+    @Test func unknownSchedulerIsRefused() {
+        let tiers = """
+            tiers:
+              - name: free
+                providers: [local]
+                limits:
+                  allowed_schedulers: [pndm, euler_ancestral]
+            """
+        let diagnostic = PolicyFixtures.single(.invalidValue, in: ["tiers.yaml": tiers])
+        expect(
+            diagnostic, file: "tiers.yaml", line: 5, column: 34, message: "unknown scheduler `euler_ancestral`",
+            fix: "euler_a")
+    }
+
     @Test func unknownTopLevelSection() {
         let diagnostic = PolicyFixtures.single(.unknownKey, in: ["extra.yaml": "tier:\n  - name: x\n"])
         expect(diagnostic, file: "extra.yaml", line: 1, column: 1, message: "unknown key `tier`", fix: "`tiers`")

@@ -20,7 +20,7 @@ extension Policy {
                       max_width: 512
                       max_height: 512
                       max_prompt_length: 500
-                      allowed_schedulers: [pndm, ddim, euler, euler_ancestral, dpmpp_2m]
+                      allowed_schedulers: [pndm, ddim, euler, euler_a, dpmpp_2m, dpmpp_2m_karras]
                 users:
                   - default: true
                     tier: free

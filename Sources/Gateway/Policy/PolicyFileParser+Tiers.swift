@@ -1,3 +1,4 @@
+import LocalProvider
 import Yams
 
 extension PolicyFileParser {
@@ -74,6 +75,13 @@ extension PolicyFileParser {
                 guard let names = reader.strings(value, what: what) else {
                     valid = false
                     continue
+                }
+                let known = SchedulerName.allCases.map(\.rawValue)
+                for (name, node) in names where !known.contains(name.lowercased()) {
+                    reader.error(
+                        .invalidValue, at: node, "unknown scheduler `\(name)` in \(what)",
+                        fix: "use some of: \(known.joined(separator: ", "))")
+                    valid = false
                 }
                 limits.allowedSchedulers = Set(names.map { $0.0.lowercased() })
             default:
