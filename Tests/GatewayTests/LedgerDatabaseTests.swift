@@ -109,6 +109,18 @@ import Testing
         }
         #expect(results.filter { $0 }.count == 200)
         #expect(rows == 401)  // the taken row and two rows from each of the 200 writes that committed
+
+        // A lone write that fails halfway leaves nothing behind either.
+        await #expect(throws: SQLiteError.self) {
+            try await database.write { connection in
+                try connection.run("INSERT INTO t VALUES (5, 'alone')")
+                try connection.run("INSERT INTO t VALUES (-1, 'taken again')")
+            }
+        }
+        let alone = try await database.perform { connection in
+            try connection.queryFirst("SELECT count(*) FROM t WHERE k = 5") { $0.int64(0) }
+        }
+        #expect(alone == 0)
         await database.close()
     }
 

@@ -127,6 +127,17 @@ public final class SQLiteConnection {
         }
     }
 
+    /// Runs `body` as the only work of the open transaction: no savepoint is needed, and the whole transaction is
+    /// rolled back when it throws.
+    func aloneInTransaction<Result>(_ body: () throws -> Result) throws -> Result {
+        do {
+            return try body()
+        } catch {
+            if isInTransaction { _ = try? run("ROLLBACK") }
+            throw error
+        }
+    }
+
     func error(_ result: Int32, sql: String?) -> SQLiteError {
         let code = sqlite3_extended_errcode(handle)
         return SQLiteError.result(

@@ -97,15 +97,19 @@ public final class SQLiteDatabase: @unchecked Sendable {
 
     /// Runs `body` as one write in a `BEGIN IMMEDIATE` transaction and returns its result once it is committed.
     /// Writes that arrive while another commits are grouped into the next transaction, each in its own savepoint:
-    /// they still run one after the other, each seeing the ones before, and a body that throws rolls back only its
-    /// own changes. One commit (and, with `FULL`, one fsync) then serves the whole group.
+    /// they still run one after the other, each seeing the ones before (a lone write needs no savepoint), and a body
+    /// that throws rolls back only its own changes. One commit (and, with `FULL`, one fsync) serves the whole group.
     public func write<Result: Sendable>(
         _ body: @escaping @Sendable (SQLiteConnection) throws -> Result
     ) async throws -> Result {
         try await withCheckedThrowingContinuation { continuation in
             let write = SQLiteGroupWrite(
-                execute: { connection in
-                    let result = Swift.Result { try connection.inSavepoint { try body(connection) } }
+                execute: { connection, alone in
+                    let result = Swift.Result {
+                        alone
+                            ? try connection.aloneInTransaction { try body(connection) }
+                            : try connection.inSavepoint { try body(connection) }
+                    }
                     return { commitError in
                         if let commitError, case .success = result {
                             continuation.resume(throwing: commitError)
@@ -151,7 +155,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
                     continue
                 }
             }
-            completions.append(write.execute(connection))
+            completions.append(write.execute(connection, batch.count == 1))
             if !connection.isInTransaction {
                 let lost = SQLiteError.result(
                     SQLITE_ABORT, message: "the transaction was rolled back by an error in a grouped write",
