@@ -53,6 +53,30 @@ import Testing
             #expect(metrics.contains(#"gateway_spend_micro_usd_total{provider="fast"} 2000"#))
             #expect(metrics.contains("policy_reload_success 1"))
             #expect(metrics.contains("policy_version 1"))
+            #expect(metrics.contains(#"gateway_provider_attempts_total{provider="fast",outcome="succeeded"} 1"#))
+            #expect(metrics.contains(#"gateway_provider_attempt_duration_seconds_count{provider="fast"} 1"#))
+            #expect(metrics.contains(#"gateway_provider_circuit_state{provider="fast"} 0"#))
+        }
+    }
+
+    @Test func metricsCountFailoversAndOpenCircuits() async throws {
+        let providers = """
+            {name: down, kind: local, price_per_second_usd: 0.5, total_deadline_seconds: 30}
+              - {name: fast, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30}
+            """
+        let gateway = try TestGateway(
+            policy: TestGateway.policy(limits: "images_per_day: 10", provider: providers, chain: "[down, fast]"),
+            behaviours: ["down": .fail])
+        try await gateway.live { client in
+            let token = try gateway.token()
+            for _ in 0..<3 {
+                _ = try await client.waitFinished(try await client.submit(token: token), token: token)
+            }
+            let metrics = String(buffer: try await client.call(.get, "/metrics").body)
+            #expect(metrics.contains(#"gateway_provider_attempts_total{provider="down",outcome="failed"} 3"#))
+            #expect(metrics.contains(#"gateway_provider_failovers_total{provider="down"} 3"#))
+            #expect(metrics.contains(#"gateway_provider_circuit_state{provider="down"} 2"#))
+            #expect(metrics.contains(#"gateway_provider_attempts_total{provider="fast",outcome="succeeded"} 3"#))
         }
     }
 }

@@ -32,7 +32,8 @@ struct HealthRoutes: Sendable {
         router.get("healthz") { _, _ in Health(status: "ok", version: gatewayVersion) }
         router.get("readyz", use: ready)
         router.get("metrics") { _, _ in
-            Response(
+            metrics.recordCircuits(catalog.snapshot(for: policies.policy.providers).router.circuitStates())
+            return Response(
                 status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                 body: .init(byteBuffer: ByteBuffer(bytes: metrics.exposition())))
         }

@@ -60,7 +60,8 @@ struct JobExecutor: Sendable {
                         sideSink.yield(.progress(step: step, total: total))
                     }
                 },
-                onAttempt: { report in
+                onAttempt: { [metrics] report in
+                    metrics.recordAttempt(report)
                     sideSink.yield(.attempt(Self.record(report, snapshot: snapshot, endedAt: Date())))
                 })
             result = .success(routed)
