@@ -74,3 +74,35 @@ import Testing
         #expect(skipped.costMicros == 0)
     }
 }
+
+/// A provider's own monthly budget: once its recorded attempts reach it, jobs skip it and fail over.
+@Suite struct ProviderBudgetTests {
+    @Test func spentProviderIsSkippedAndTheNextOneServes() async throws {
+        let providers = """
+            {name: cloud, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30, \
+            budget_per_month_usd: 0.002}
+              - {name: fast, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30}
+            """
+        let gateway = try TestGateway(
+            policy: TestGateway.policy(limits: "images_per_day: 10", provider: providers, chain: "[cloud, fast]"))
+        defer { gateway.remove() }
+        let second = try await gateway.live(keepData: true) { client in
+            let token = try gateway.token()
+            let first = try await client.waitFinished(try await client.submit(token: token), token: token)
+            #expect(first["provider"] as? String == "cloud")
+            let id = try await client.submit(token: token)
+            let second = try await client.waitFinished(id, token: token)
+            #expect(second["status"] as? String == "succeeded")
+            #expect(second["provider"] as? String == "fast")
+            let metrics = String(buffer: try await client.call(.get, "/metrics").body)
+            #expect(metrics.contains(#"gateway_provider_attempts_total{provider="cloud",outcome="skipped"} 1"#))
+            return id
+        }
+        let reader = try await SQLiteQuotaLedger.open(
+            path: gateway.databasePath, owner: LedgerOwner(instanceID: "reader", processStartedAt: Date()),
+            options: .init(readOnly: true))
+        #expect(try await reader.providerCost(provider: "cloud", since: Date(timeIntervalSince1970: 0)) == 2000)
+        #expect(try await reader.attempts(jobID: JobID(second)).map(\.provider).last == "fast")
+        await reader.close()
+    }
+}

@@ -159,3 +159,19 @@ import Testing
         #expect(local.callCount == 0)
     }
 }
+
+@Suite struct ProviderRouterAdmissionTests {
+    @Test func refusedProviderIsSkippedWithTheReasonAndNotCalled() async throws {
+        let remote = ScriptedProvider.succeeding("remote")
+        let local = ScriptedProvider.succeeding("local")
+        let router = ProviderRouter(providers: [remote, local])
+        let result = try await router.generate(
+            GenerationRequest(prompt: "x", seed: 1), chain: ["remote", "local"],
+            admit: { name in name == "remote" ? .budgetExhausted("remote spent $50.00 of its $50.00 monthly budget") : nil })
+        #expect(result.provider == "local")
+        #expect(result.attempts.first?.outcome == .skipped(reason: "budget_exhausted"))
+        #expect(result.attempts.first?.detail?.contains("monthly budget") == true)
+        #expect(remote.callCount == 0)
+        #expect(router.circuitStates()["remote"] == .closed(consecutiveFailures: 0))
+    }
+}

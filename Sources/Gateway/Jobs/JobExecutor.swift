@@ -60,6 +60,9 @@ struct JobExecutor: Sendable {
                         sideSink.yield(.progress(step: step, total: total))
                     }
                 },
+                admit: { [ledger, now] name in
+                    await Self.budgetRefusal(provider: name, snapshot: snapshot, ledger: ledger, now: now())
+                },
                 onAttempt: { [metrics] report in
                     metrics.recordAttempt(report)
                     sideSink.yield(.attempt(Self.record(report, snapshot: snapshot, endedAt: Date())))
@@ -166,6 +169,20 @@ struct JobExecutor: Sendable {
     }
 
     /// The ledger's record of a router attempt: paid time as the provider reports it, else the wall time.
+    /// `budget_exhausted` when the provider's recorded attempts this UTC month have reached its
+    /// `budget_per_month_usd`; nil when it has no budget or room left (attempts still running are not counted).
+    static func budgetRefusal(
+        provider: String, snapshot: ProviderCatalog.Snapshot, ledger: any QuotaLedger, now: Date
+    ) async -> ProviderError? {
+        guard let budget = snapshot.definition(provider)?.monthlyBudgetMicros else { return nil }
+        let monthStart = Date(timeIntervalSince1970: TimeInterval(UTCCalendar.monthStart(Int64(now.timeIntervalSince1970))))
+        guard let spent = try? await ledger.providerCost(provider: provider, since: monthStart), spent >= budget else {
+            return nil
+        }
+        return .budgetExhausted(
+            "\(provider) has cost $\(MicroDollars.format(spent)) this month, its budget is $\(MicroDollars.format(budget))")
+    }
+
     static func record(_ report: AttemptReport, snapshot: ProviderCatalog.Snapshot, endedAt: Date) -> AttemptRecord {
         let durationMs = report.duration.milliseconds
         let outcome: AttemptRecord.Outcome

@@ -28,6 +28,9 @@ public protocol QuotaLedger: Sendable {
     /// What is used and left in each window of `limits` for a user at `now`.
     func remaining(user: UserKey, limits: QuotaLimits, now: Date) async throws -> [QuotaWindowStatus]
 
+    /// What a provider's recorded attempts have cost since `start` (its own spend, for its budget).
+    func providerCost(provider: String, since start: Date) async throws -> Int64
+
     /// Usage per user and per provider for a month, for ops.
     func usage(_ query: UsageQuery) async throws -> UsageReport
 }

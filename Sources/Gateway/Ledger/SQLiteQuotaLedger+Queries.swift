@@ -25,6 +25,15 @@ extension SQLiteQuotaLedger {
         }
     }
 
+    public func providerCost(provider: String, since start: Date) async throws -> Int64 {
+        try await database.perform { connection in
+            try connection.queryFirst(
+                "SELECT coalesce(sum(cost_micros), 0) FROM attempts WHERE provider = ?1 AND started_ms >= ?2",
+                [.text(provider), .integer(Int64((start.timeIntervalSince1970 * 1000).rounded(.down)))]
+            ) { $0.int64(0) } ?? 0
+        }
+    }
+
     public func usage(_ query: UsageQuery) async throws -> UsageReport {
         try await database.perform { connection in
             try connection.withTransaction(.deferred) {

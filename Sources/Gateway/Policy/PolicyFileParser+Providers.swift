@@ -4,7 +4,7 @@ import Yams
 extension PolicyFileParser {
     private static let providerKeys = [
         "name", "kind", "endpoint", "url", "price_per_second_usd", "start_deadline_seconds",
-        "total_deadline_seconds", "options",
+        "total_deadline_seconds", "budget_per_month_usd", "options",
     ]
 
     mutating func parseProviders(_ node: Node) {
@@ -19,6 +19,7 @@ extension PolicyFileParser {
             var kind: ProviderKind?
             var endpoint: String?
             var price: Int64?
+            var budget: Int64?
             var priceWritten = false
             var start: Int?
             var total: Int?
@@ -47,6 +48,13 @@ extension PolicyFileParser {
                         continue
                     }
                     price = micros
+                case "budget_per_month_usd":
+                    if reader.isNull(value) { continue }
+                    guard let micros = reader.usd(value, what: "`budget_per_month_usd`") else {
+                        valid = false
+                        continue
+                    }
+                    budget = micros
                 case "start_deadline_seconds", "total_deadline_seconds":
                     guard let seconds = reader.count(value, what: "`\(key)`") else {
                         valid = false
@@ -73,8 +81,8 @@ extension PolicyFileParser {
             fragment.providers.append(
                 ProviderDefinition(
                     name: name, kind: kind, endpoint: endpoint, pricePerSecondMicros: price ?? 0,
-                    startDeadlineSeconds: start, totalDeadlineSeconds: total, secretEnvironment: secrets,
-                    options: options, location: reader.location(of: item)))
+                    startDeadlineSeconds: start, totalDeadlineSeconds: total, monthlyBudgetMicros: budget,
+                    secretEnvironment: secrets, options: options, location: reader.location(of: item)))
         }
     }
 

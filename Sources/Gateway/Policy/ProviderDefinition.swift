@@ -10,6 +10,9 @@ public struct ProviderDefinition: Sendable, Hashable {
     public var startDeadlineSeconds: Int?
     /// How long a job may take in all before it is abandoned.
     public var totalDeadlineSeconds: Int?
+    /// What the provider may cost in a UTC month, in micro-dollars (`budget_per_month_usd`); once its recorded
+    /// attempts reach it, jobs skip it (`budget_exhausted`) and fail over. nil: no budget.
+    public var monthlyBudgetMicros: Int64?
     /// Environment variable names for secrets, keyed by the secret's name without `_env`
     /// (`api_key_env: BANANA_API_KEY` is stored as `"api_key": "BANANA_API_KEY"`).
     public var secretEnvironment: [String: String]
@@ -20,7 +23,8 @@ public struct ProviderDefinition: Sendable, Hashable {
 
     public init(
         name: String, kind: ProviderKind, endpoint: String? = nil, pricePerSecondMicros: Int64 = 0,
-        startDeadlineSeconds: Int? = nil, totalDeadlineSeconds: Int? = nil, secretEnvironment: [String: String] = [:],
+        startDeadlineSeconds: Int? = nil, totalDeadlineSeconds: Int? = nil, monthlyBudgetMicros: Int64? = nil,
+        secretEnvironment: [String: String] = [:],
         options: [String: ProviderOption] = [:], location: PolicyLocation
     ) {
         self.name = name
@@ -29,6 +33,7 @@ public struct ProviderDefinition: Sendable, Hashable {
         self.pricePerSecondMicros = pricePerSecondMicros
         self.startDeadlineSeconds = startDeadlineSeconds
         self.totalDeadlineSeconds = totalDeadlineSeconds
+        self.monthlyBudgetMicros = monthlyBudgetMicros
         self.secretEnvironment = secretEnvironment
         self.options = options
         self.location = location

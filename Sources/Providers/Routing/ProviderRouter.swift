@@ -32,7 +32,8 @@ public final class ProviderRouter: Sendable {
     }
 
     /// Generates an image with the first provider in `chain` that can, trying the caller's `hint` first
-    /// when the chain allows it.
+    /// when the chain allows it. `admit` may refuse a provider before it is tried (e.g. its budget is spent,
+    /// `ProviderError.budgetExhausted`); a refused provider is reported as skipped with that reason.
     ///
     /// - Throws: `ProviderError` when a provider rejects the request as invalid (the caller's fault),
     ///   `RoutingError` when no provider could make the image or the hint is not allowed,
@@ -40,6 +41,7 @@ public final class ProviderRouter: Sendable {
     public func generate(
         _ request: GenerationRequest, chain: [String], hint: String? = nil,
         progress: @escaping ProgressHandler = { _ in },
+        admit: @Sendable (String) async -> ProviderError? = { _ in nil },
         onAttempt: @escaping @Sendable (AttemptReport) -> Void = { _ in }
     ) async throws -> RoutedImage {
         let order = try Self.order(chain: chain, hint: hint)
@@ -57,6 +59,13 @@ public final class ProviderRouter: Sendable {
         }
         for name in capable {
             guard let provider = providers[name] else { continue }
+            if let refusal = await admit(name) {
+                record(
+                    AttemptReport(
+                        provider: name, outcome: .skipped(reason: refusal.reason), duration: .zero,
+                        detail: refusal.detail))
+                continue
+            }
             if case .reject = breakers.withLock({ $0[name, default: CircuitBreaker()].acquire(now: .now) }) {
                 record(AttemptReport(provider: name, outcome: .skipped(reason: "circuit_open"), duration: .zero))
                 continue
