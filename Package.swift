@@ -103,7 +103,8 @@ let package = Package(
         .executableTarget(
             name: "ProviderBenchmarks",
             dependencies: [
-                "Providers", "Worker", "LocalProvider",
+                "Providers", "Worker", "LocalProvider", "Gateway", "AuthKit",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -1,7 +1,10 @@
 // Measures what the banana adapter and the router add to a generation, against a self-hosted worker on
 // loopback whose provider answers at once, and how soon a long-polling adapter sees a result the backend
 // has just finished. Run it through scripts/bench-providers.sh (release build).
+import AuthKit
 import Foundation
+import Gateway
+import Hummingbird
 import HummingbirdTesting
 import LocalProvider
 import Logging
@@ -9,20 +12,24 @@ import Providers
 import Synchronization
 import Worker
 
-/// Answers at once with a tiny fixed PNG; optionally waits `delay` first and records when it finished.
+/// Answers at once with a grey PNG of the asked size; optionally waits `delay` first and records when it finished.
 final class InstantBackend: ImageProvider {
     let name = "backend"
     let capabilities = ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: [])
     let delay: Duration
     let finishedAt = Mutex<ContinuousClock.Instant?>(nil)
-    static let png = try! PNGEncoder.encode(rgb: [UInt8](repeating: 128, count: 8 * 8 * 3), width: 8, height: 8)
+    static func png(width: Int, height: Int) -> [UInt8] {
+        (try? PNGEncoder.encode(rgb: [UInt8](repeating: 128, count: width * height * 3), width: width, height: height))
+            ?? []
+    }
 
     init(delay: Duration = .zero) { self.delay = delay }
 
     func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws -> GeneratedImage {
         if delay > .zero { try await Task.sleep(for: delay) }
+        let image = GeneratedImage(data: Self.png(width: request.width, height: request.height), seed: request.seed)
         finishedAt.withLock { $0 = .now }
-        return GeneratedImage(data: Self.png, seed: request.seed)
+        return image
     }
 }
 
@@ -100,4 +107,55 @@ try await slowApp.test(.live) { client in
     print("| backend finished -> v4 adapter returned (50 jobs of 300 ms, startOnly + long-poll check) | p50 | p99 |")
     print("| --- | --- | --- |")
     print("| lag | \(microseconds(percentile(lags, 0.5))) | \(microseconds(percentile(lags, 0.99))) |")
+}
+
+// The same through the whole gateway: a job routed to the worker with the banana adapter; measured from the
+// backend finishing to the client having the synchronous endpoint's answer (job settled, image stored, base64).
+let gatewayBackend = InstantBackend(delay: .milliseconds(300))
+let gatewayWorker = buildWorkerApplication(
+    provider: gatewayBackend, configuration: WorkerConfiguration(port: 0, apiKey: "bench", longPollWindow: .seconds(5)),
+    logger: quiet)
+try await gatewayWorker.test(.live) { workerClient in
+    setenv("BENCH_WORKER_KEY", "bench", 1)
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("bench-gateway-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("policies"), withIntermediateDirectories: true)
+    let policy = """
+        providers:
+          - {name: gpu, kind: banana, endpoint: "http://127.0.0.1:\(workerClient.port!)", price_per_second_usd: 0,
+             total_deadline_seconds: 30, api_key_env: BENCH_WORKER_KEY, options: {style: v4, start_only: true}}
+        tiers:
+          - {name: free, providers: [gpu], limits: {max_steps: 50, max_width: 512, max_height: 512}}
+        users:
+          - {default: true, tier: free}
+        """
+    try policy.write(to: root.appendingPathComponent("policies/policy.yaml"), atomically: true, encoding: .utf8)
+    let key = try DevSigningKey.generate()
+    let configuration = GatewayConfiguration(
+        host: "127.0.0.1", port: 0, policyDirectory: root.appendingPathComponent("policies").path,
+        dataDirectory: root.appendingPathComponent("data").path, devSignIn: true)
+    let token = try DevIssuer(key: key, host: "127.0.0.1", port: 0)
+        .token(email: "bench@example.com", now: Int64(Date().timeIntervalSince1970))
+    let gateway = try await buildApplication(
+        configuration, dependencies: GatewayDependencies(devSigningKey: key, reloadOnSIGHUP: false), logger: quiet)
+    try await gateway.test(.live) { client in
+        var lags: [Duration] = []
+        for _ in 0..<30 {
+            let answer = try await client.execute(
+                uri: "/v1/images/generations", method: .post,
+                headers: [.authorization: "Bearer \(token)", .contentType: "application/json"],
+                body: ByteBuffer(string: #"{"prompt": "bench", "size": "64x64", "response_format": "b64_json"}"#))
+            let done = ContinuousClock.now
+            guard answer.status == .ok else {
+                FileHandle.standardError.write(Data("generation refused: \(String(buffer: answer.body))\n".utf8))
+                throw CancellationError()
+            }
+            lags.append(done - gatewayBackend.finishedAt.withLock { $0! })
+        }
+        lags.sort()
+        print("")
+        print("| backend finished -> gateway job done and answered (/v1/images/generations, 30 jobs of 300 ms) | p50 | p99 |")
+        print("| --- | --- | --- |")
+        print("| lag | \(microseconds(percentile(lags, 0.5))) | \(microseconds(percentile(lags, 0.99))) |")
+    }
 }
