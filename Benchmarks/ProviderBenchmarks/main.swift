@@ -18,16 +18,25 @@ final class InstantBackend: ImageProvider {
     let capabilities = ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: [])
     let delay: Duration
     let finishedAt = Mutex<ContinuousClock.Instant?>(nil)
-    static func png(width: Int, height: Int) -> [UInt8] {
-        (try? PNGEncoder.encode(rgb: [UInt8](repeating: 128, count: width * height * 3), width: width, height: height))
-            ?? []
+    /// PNGs by size, encoded once so the timings do not include compression.
+    private let encoded = Mutex<[Int: [UInt8]]>([:])
+
+    func png(width: Int, height: Int) -> [UInt8] {
+        encoded.withLock { cache in
+            if let png = cache[width << 16 | height] { return png }
+            let png =
+                (try? PNGEncoder.encode(
+                    rgb: [UInt8](repeating: 128, count: width * height * 3), width: width, height: height)) ?? []
+            cache[width << 16 | height] = png
+            return png
+        }
     }
 
     init(delay: Duration = .zero) { self.delay = delay }
 
     func generate(_ request: GenerationRequest, progress: @escaping ProgressHandler) async throws -> GeneratedImage {
         if delay > .zero { try await Task.sleep(for: delay) }
-        let image = GeneratedImage(data: Self.png(width: request.width, height: request.height), seed: request.seed)
+        let image = GeneratedImage(data: png(width: request.width, height: request.height), seed: request.seed)
         finishedAt.withLock { $0 = .now }
         return image
     }
