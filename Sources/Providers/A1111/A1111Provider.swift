@@ -26,7 +26,7 @@ public final class A1111Provider: ImageProvider {
     }
 
     private var baseURL: String {
-        configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
+        RemoteCall.base(configuration.baseURL)
     }
 
     private var authorization: [(name: String, value: String)] {
@@ -108,10 +108,6 @@ public final class A1111Provider: ImageProvider {
 
     /// Stops the web UI's current job (best effort, sent even though the caller was cancelled).
     private func interrupt() async {
-        let client = remote.client
-        let request = HTTPRequest(
-            method: "POST", url: "\(baseURL)/sdapi/v1/interrupt", headers: authorization, body: [],
-            deadline: .now + .seconds(5))
-        _ = await Task.detached { try? await client.execute(request) }.value
+        await remote.postRegardless("\(baseURL)/sdapi/v1/interrupt", headers: authorization)
     }
 }

@@ -24,7 +24,7 @@ public final class ReplicateProvider: ImageProvider {
     }
 
     private var baseURL: String {
-        configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
+        RemoteCall.base(configuration.baseURL)
     }
 
     private var authorization: [(name: String, value: String)] {
@@ -96,15 +96,7 @@ public final class ReplicateProvider: ImageProvider {
     {
         var attempt = 0
         while true {
-            let response: HTTPResponse
-            if let maxBytes {
-                let limited = RemoteCall(
-                    client: remote.client, callTimeout: remote.callTimeout, maxReplyBytes: maxBytes,
-                    secrets: remote.secrets)
-                response = try await limited.send("GET", url, headers: headers)
-            } else {
-                response = try await remote.send("GET", url, headers: headers)
-            }
+            let response = try await remote.send("GET", url, headers: headers, maxBytes: maxBytes)
             if response.status == 404 {
                 throw ProviderError.failed("Replicate no longer has \(url): the prediction's data is gone")
             }
@@ -146,8 +138,6 @@ public final class ReplicateProvider: ImageProvider {
 
     /// Asks Replicate to stop the prediction (best effort, sent even though the caller was cancelled).
     private func cancel(_ url: String) async {
-        let client = remote.client
-        let request = HTTPRequest(method: "POST", url: url, headers: authorization, body: [], deadline: .now + .seconds(5))
-        _ = await Task.detached { try? await client.execute(request) }.value
+        await remote.postRegardless(url, headers: authorization)
     }
 }

@@ -22,8 +22,7 @@ public final class RunPodProvider: ImageProvider {
     }
 
     private var endpointURL: String {
-        let base = configuration.baseURL.hasSuffix("/") ? String(configuration.baseURL.dropLast()) : configuration.baseURL
-        return "\(base)/v2/\(configuration.endpointID)"
+        "\(RemoteCall.base(configuration.baseURL))/v2/\(configuration.endpointID)"
     }
 
     private var authorization: [(name: String, value: String)] {
@@ -87,11 +86,7 @@ public final class RunPodProvider: ImageProvider {
 
     /// Asks RunPod to stop the job (best effort: the gateway is giving up on it either way).
     private func cancel(_ id: String) async {
-        let client = remote.client
-        let request = HTTPRequest(
-            method: "POST", url: "\(endpointURL)/cancel/\(id)", headers: authorization, deadline: .now + .seconds(5))
-        // Detached from the caller's cancellation so the cancel call itself still goes out.
-        _ = await Task.detached { try? await client.execute(request) }.value
+        await remote.postRegardless("\(endpointURL)/cancel/\(id)", headers: authorization)
     }
 
     private func image(from job: ProviderJSON, request: GenerationRequest) throws -> GeneratedImage {

@@ -11,19 +11,35 @@ struct RemoteCall: Sendable {
     /// Strings that must never appear in an error detail (API keys, passwords).
     let secrets: [String]
 
+    /// A base URL without its trailing slash, so paths can be appended with one.
+    static func base(_ url: String) -> String {
+        url.hasSuffix("/") ? String(url.dropLast()) : url
+    }
+
+    /// One call; `maxBytes` overrides the reply cap (e.g. for a fetched image).
     func send(
-        _ method: String, _ url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil
+        _ method: String, _ url: String, headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+        maxBytes: Int? = nil
     ) async throws -> HTTPResponse {
         var fields = headers
         if body != nil { fields.append((name: "Content-Type", value: "application/json")) }
         let request = HTTPRequest(
             method: method, url: url, headers: fields, body: body, deadline: .now + callTimeout,
-            maxResponseBytes: maxReplyBytes)
+            maxResponseBytes: maxBytes ?? maxReplyBytes)
         do {
             return try await client.execute(request)
         } catch {
             throw Self.providerError(for: error)
         }
+    }
+
+    /// A best-effort empty POST (a provider's cancel or interrupt call), sent even when the calling task is
+    /// cancelled: the gateway is giving up on the job either way, so the answer does not matter.
+    func postRegardless(_ url: String, headers: [(name: String, value: String)]) async {
+        let client = client
+        let request = HTTPRequest(
+            method: "POST", url: url, headers: headers, body: [], deadline: .now + .seconds(5))
+        _ = await Task.detached { try? await client.execute(request) }.value
     }
 
     /// Maps a transport failure to the router's classification.
