@@ -83,7 +83,7 @@ public func buildApplication(
     let api = router.group("v1")
         .add(middleware: RequireIdentityMiddleware())
         .add(middleware: PolicyMiddleware(policies: policies))
-    GenerationRoutes(jobs: jobs, hub: hub).register(on: api)
+    GenerationRoutes(jobs: jobs, hub: hub, heartbeat: configuration.eventHeartbeat).register(on: api)
     ImagesRoutes(jobs: jobs, timeout: configuration.synchronousTimeout).register(on: api)
     MeRoutes(ledger: ledger, now: now).register(on: api)
 

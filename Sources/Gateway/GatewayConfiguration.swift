@@ -28,6 +28,9 @@ public struct GatewayConfiguration: Sendable {
     public var synchronousTimeout: Duration
     /// A name for this gateway instance in the ledger (a restart is told apart by its start time).
     public var instanceID: String
+    /// A job's event stream sends a comment line this often while nothing else happens, so proxies and load
+    /// balancers that drop idle connections keep it open through a long cold start.
+    public var eventHeartbeat: Duration = .seconds(15)
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, policyDirectory: String = "policies",

@@ -1,3 +1,4 @@
+import Foundation
 import AuthKit
 import Hummingbird
 import NIOCore
@@ -18,6 +19,15 @@ public struct GatewayRequestContext: RequestContext {
     public var access: Access?
     /// Body cap applied when decoding, from the configuration (set by `RequestIDMiddleware`).
     public var maxUploadSize = 64 * 1024
+
+    /// One encoder for every response (ISO 8601 dates, as Hummingbird's default), instead of a new one per request.
+    public var responseEncoder: JSONEncoder { Self.sharedResponseEncoder }
+
+    private static let sharedResponseEncoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

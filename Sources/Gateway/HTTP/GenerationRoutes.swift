@@ -8,6 +8,8 @@ import NIOCore
 struct GenerationRoutes: Sendable {
     let jobs: JobService
     let hub: JobEventHub
+    /// Quiet time after which an event stream sends a `: heartbeat` comment.
+    let heartbeat: Duration
 
     func register(on group: RouterGroup<GatewayRequestContext>) {
         group.post("generations", use: create)
@@ -56,14 +58,22 @@ struct GenerationRoutes: Sendable {
         let known = try await jobs.job(id, user: access.user)
         let stream = hub.subscribe(known.id)
         let current = try await jobs.job(id, user: access.user)
+        let heartbeat = heartbeat
         let body = ResponseBody { writer in
             for event in ServerSentEvent.catchUp(current) {
                 try await writer.write(event.buffer)
             }
             if !current.status.isFinished {
-                for await event in stream {
-                    try await writer.write(ServerSentEvent(event).buffer)
-                    if case .finished = event { break }
+                try await EventStreamItem.forEach(stream, heartbeat: heartbeat) { item in
+                    switch item {
+                    case .heartbeat:
+                        try await writer.write(ServerSentEvent.heartbeat)
+                        return true
+                    case .event(let event):
+                        try await writer.write(ServerSentEvent(event).buffer)
+                        if case .finished = event { return false }
+                        return true
+                    }
                 }
             }
             try await writer.finish(nil)

@@ -34,6 +34,9 @@ struct ServerSentEvent: Sendable {
         return events
     }
 
+    /// A comment line that keeps an idle stream open; clients ignore it.
+    static var heartbeat: ByteBuffer { ByteBuffer(string: ": heartbeat\n\n") }
+
     var buffer: ByteBuffer {
         ByteBuffer(string: "event: \(name)\ndata: \(data)\n\n")
     }

@@ -33,7 +33,11 @@ struct AuthenticationMiddleware: RouterMiddleware {
         } catch {
             metrics.recordAuthFailure(reason: error.reason)
             if let client = context.clientAddress { limiter.record(client, bucket: .failedAuth, now: now()) }
-            context.logger.info("token refused", metadata: ["reason": "\(error.reason)", "detail": "\(error.detail)"])
+            context.logger.info(
+                "token refused",
+                metadata: [
+                    "request_id": "\(context.requestID)", "reason": "\(error.reason)", "detail": "\(error.detail)",
+                ])
             throw GatewayError.invalidToken(
                 reason: error.reason, "the ID token was refused (\(error.reason)); sign in again")
         }

@@ -38,7 +38,9 @@ struct ErrorResponseMiddleware: RouterMiddleware {
             default: break
             }
         }
-        context.logger.error("request failed inside the gateway", metadata: ["error": "\(String(reflecting: error))"])
+        context.logger.error(
+            "request failed inside the gateway",
+            metadata: ["request_id": "\(context.requestID)", "error": "\(String(reflecting: error))"])
         return .internalError()
     }
 }

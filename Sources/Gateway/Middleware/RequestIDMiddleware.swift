@@ -3,7 +3,8 @@ import HTTPTypes
 import Hummingbird
 
 /// First step of every request: gives it an id (a sane client `X-Request-Id` is kept, otherwise a new one),
-/// puts the id in the logger and the response, and applies the body cap to the context.
+/// puts it in the response (and in the gateway's own log lines), and applies the body cap to the context. The id is
+/// not set as logger metadata: the stream log handler re-renders its metadata on every change, a cost paid per request.
 struct RequestIDMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
@@ -14,7 +15,6 @@ struct RequestIDMiddleware: RouterMiddleware {
     ) async throws -> Response {
         var context = context
         context.requestID = Self.acceptable(request.headers[.xRequestID]) ?? Self.newID()
-        context.logger[metadataKey: "request_id"] = .string(context.requestID)
         context.maxUploadSize = maxBodyBytes
         var response = try await next(request, context)
         response.headers[.xRequestID] = context.requestID
