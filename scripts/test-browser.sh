@@ -87,10 +87,18 @@ EOF
 "$binary" serve --dev --host 127.0.0.1 --port "$port" --policies "$work/policies" --data "$work/data" \
   > "$work/gateway.log" 2>&1 &
 server_pid=$!
-for _ in $(seq 1 100); do
-  if curl -fsS "http://127.0.0.1:$port/healthz" > /dev/null 2>&1; then break; fi
-  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$work/gateway.log"; echo "the gateway did not start" >&2; exit 1; fi
-  sleep 0.1
+healthy() {
+  "$venv/bin/python" -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=2)' \
+    "http://127.0.0.1:$port/healthz" 2>/dev/null
+}
+for attempt in $(seq 1 150); do
+  if healthy; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null || [ "$attempt" -eq 150 ]; then
+    cat "$work/gateway.log"
+    echo "the gateway did not start" >&2
+    exit 1
+  fi
+  sleep 0.2
 done
 
 artifacts=.build/artifacts/browser

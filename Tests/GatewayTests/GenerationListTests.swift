@@ -77,10 +77,13 @@ import Testing
             let stream = String(buffer: events.body)
             let names = stream.split(separator: "\n").filter { $0.hasPrefix("event: ") }.map { $0.dropFirst(7) }
             #expect(
-                names == ["queued", "started", "provider", "attempt_failed", "provider", "progress", "progress", "done"],
+                names == [
+                    "queued", "started", "provider", "attempt_failed", "provider", "progress", "progress", "done",
+                ],
                 "\(stream)")
             #expect(stream.contains("event: provider\ndata: {\"provider\":\"down\"}\n\n"))
-            #expect(stream.contains("event: attempt_failed\ndata: {\"provider\":\"down\",\"reason\":\"unavailable\"}\n\n"))
+            #expect(
+                stream.contains("event: attempt_failed\ndata: {\"provider\":\"down\",\"reason\":\"unavailable\"}\n\n"))
             #expect(stream.contains("event: provider\ndata: {\"provider\":\"fast\"}\n\n"))
             _ = try await client.waitFinished(slow, token: alice)
         }

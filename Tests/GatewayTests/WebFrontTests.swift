@@ -9,7 +9,9 @@ import Testing
 /// headers, the embed page's allowed parents from the policy, and how the pages learn to sign users in.
 @Suite struct WebFrontTests {
     static let embedPolicy = TestGateway.policy(
-        network: "{trusted_proxies: [127.0.0.1], embed_origins: [https://pages.example.com, \"https://*.example.org:8443\"]}")
+        network:
+            "{trusted_proxies: [127.0.0.1], embed_origins: [https://pages.example.com, \"https://*.example.org:8443\"]}"
+    )
 
     @Test func pagesCarryTheirSecurityHeaders() async throws {
         let gateway = try TestGateway(policy: Self.embedPolicy)
@@ -89,12 +91,13 @@ import Testing
     }
 
     @Test func configurationAndPolicyAllowGoogleSignInWithThePolicysClientID() async throws {
-        let policy = TestGateway.policy() + """
+        let policy =
+            TestGateway.policy() + """
 
-            auth:
-              google:
-                client_ids: [1234-abc.apps.googleusercontent.com, 5678-def.apps.googleusercontent.com]
-            """
+                auth:
+                  google:
+                    client_ids: [1234-abc.apps.googleusercontent.com, 5678-def.apps.googleusercontent.com]
+                """
         let gateway = try TestGateway(policy: policy) { $0.devSignIn = false }
         try await gateway.live { client in
             let object = try await client.call(.get, "/web/config.json").jsonObject()
@@ -138,18 +141,23 @@ import Testing
         let script = try String(
             contentsOf: root.appendingPathComponent("Sources/Gateway/Web/Assets/api.js"), encoding: .utf8)
         let openAPI = try String(contentsOf: root.appendingPathComponent("docs/openapi.yaml"), encoding: .utf8)
-        let enumStart = try #require(openAPI.range(of: "            code:\n              type: string\n              enum:\n"))
-        let codes = openAPI[enumStart.upperBound...].split(separator: "\n").prefix { $0.hasPrefix("                - ") }
-            .map { $0.dropFirst("                - ".count) }
+        let enumStart = try #require(
+            openAPI.range(of: "            code:\n              type: string\n              enum:\n"))
+        let codes = openAPI[enumStart.upperBound...].split(separator: "\n").prefix {
+            $0.hasPrefix("                - ")
+        }
+        .map { $0.dropFirst("                - ".count) }
         #expect(codes.count >= 22)
         for code in codes {
             #expect(script.contains("\n  \(code): "), "api.js has no sentence for the API error `\(code)`")
         }
-        for code in ["cancelled", "interrupted", "no_provider_available", "provider_not_allowed", "unsupported_request",
-            "provider_rejected", "provider_error"]
-        {
+        for code in [
+            "cancelled", "interrupted", "no_provider_available", "provider_not_allowed", "unsupported_request",
+            "provider_rejected", "provider_error",
+        ] {
             let failures = try #require(script.range(of: "const JOB_FAILURES = {"))
-            #expect(script[failures.upperBound...].contains("\n  \(code): "), "no sentence for the job failure `\(code)`")
+            #expect(
+                script[failures.upperBound...].contains("\n  \(code): "), "no sentence for the job failure `\(code)`")
         }
     }
 }

@@ -6,6 +6,7 @@ Each test saves a screenshot under the artifacts folder, and fails on any error 
 """
 
 import argparse
+import base64
 import json
 import sys
 import time
@@ -49,6 +50,18 @@ class Browser:
 
     def quit(self):
         self.driver.quit()
+
+
+def save_full_page(driver, path):
+    """A screenshot of the whole page, not only the part in the window (through the DevTools protocol)."""
+    try:
+        size = driver.execute_cdp_cmd("Page.getLayoutMetrics", {})["cssContentSize"]
+        clip = {"x": 0, "y": 0, "width": size["width"], "height": min(size["height"], 8000), "scale": 1}
+        shot = driver.execute_cdp_cmd(
+            "Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip})
+        path.write_bytes(base64.b64decode(shot["data"]))
+    except Exception:  # a page that cannot be measured still gets the window's screenshot
+        driver.save_screenshot(str(path))
 
 
 def wait(driver, condition, seconds=WAIT_SECONDS, message=""):
@@ -254,7 +267,7 @@ def run(context, selected):
             traceback.print_exc()
         finally:
             shot = context.artifacts / f"{number:02d}-{test.__name__.removeprefix('test_')}.png"
-            browser.driver.save_screenshot(str(shot))
+            save_full_page(browser.driver, shot)
             browser.quit()
         print(f"{outcome:6} {test.__name__} ({time.monotonic() - started:.1f} s) -> {shot}")
     return failures

@@ -64,7 +64,8 @@ struct JobExecutor: Sendable {
                     }
                 },
                 admit: { [ledger, now, hub] name in
-                    let refusal = await Self.budgetRefusal(provider: name, snapshot: snapshot, ledger: ledger, now: now())
+                    let refusal = await Self.budgetRefusal(
+                        provider: name, snapshot: snapshot, ledger: ledger, now: now())
                     if refusal == nil { hub.publish(.attempting(provider: name), for: job.id) }
                     return refusal
                 },
