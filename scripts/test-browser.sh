@@ -30,8 +30,14 @@ if [ ! -x "$venv/bin/python" ] || ! "$venv/bin/python" -c 'import selenium' 2>/d
   "$venv/bin/pip" install -q --disable-pip-version-check -r scripts/browser/requirements.txt
 fi
 
-swift build --product diffusion-gateway
-binary=$(swift build --product diffusion-gateway --show-bin-path)/diffusion-gateway
+# After `swift build --build-tests` (scripts/test.sh) the same command only links what changed; building the product
+# alone would recompile every module without testing enabled, and the next test build would again.
+if [ -e "$(swift build --show-bin-path)/diffusion-gatewayPackageTests.xctest" ]; then
+  swift build --build-tests
+else
+  swift build --product diffusion-gateway
+fi
+binary=$(swift build --show-bin-path)/diffusion-gateway
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/webfront-browser.XXXXXX")
 server_pid=""

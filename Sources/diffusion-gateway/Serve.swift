@@ -52,8 +52,7 @@ struct Serve: AsyncParsableCommand {
         }
         if dev {
             logger.notice(
-                "dev sign-in: open http://\(host):\(port)/ (the web front) or /dev/login in a browser, "
-                    + "or ask /dev/login for JSON")
+                "dev sign-in: open http://\(host):\(port)/ (the web front) or /dev/login in a browser, or ask it for JSON")
         }
         try await app.runService()
     }

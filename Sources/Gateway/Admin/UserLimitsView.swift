@@ -52,7 +52,7 @@ struct UserLimitsView: ResponseEncodable {
                 resetsAt: $0.resetsAt)
         }
         note =
-            "resolved as a verified email\(user == nil ? "" : " and its last subject"); hosted_domain rules "
+            "Resolved as a verified email\(user == nil ? "" : " and its last subject"); hosted_domain rules "
             + "need the user's token and are not considered"
     }
 }

@@ -205,7 +205,10 @@ const ERROR_SENTENCES = {
 
 /** Why a job ended without an image (its `error.code`), as a sentence. */
 const JOB_FAILURES = {
-  cancelled: () => "You cancelled this image. Work that had not been paid for was not charged.",
+  cancelled: (job) =>
+    Number(job.cost_micros) > 0
+      ? `You cancelled this image; the work the service had already done cost ${dollars(job.cost_micros)}.`
+      : "You cancelled this image; nothing was charged.",
   interrupted: () => "The gateway restarted while making this image; you were not charged. Submit it again.",
   no_provider_available: () =>
     "Every image service failed for this job, so it could not be made. Unpaid work was not charged; " +
