@@ -88,4 +88,28 @@ import Testing
             _ = try await client.waitFinished(slow, token: alice)
         }
     }
+
+    /// A listener that joins a running job hears which provider it is on before the steps.
+    @Test func lateListenerLearnsTheCurrentProvider() async throws {
+        let gateway = try TestGateway(behaviour: .succeed(stepDelay: .milliseconds(300), paidSeconds: nil))
+        try await gateway.live { client in
+            let token = try gateway.token()
+            let id = try await client.submit(
+                token: token, body: #"{"prompt": "a slow fox", "steps": 8, "width": 64, "height": 64}"#)
+            var step = 0
+            for _ in 0..<200 where step == 0 {
+                let job = try await client.call(.get, "/v1/generations/\(id)", token: token).jsonObject()
+                step = (job["progress"] as? [String: Any])?["step"] as? Int ?? 0
+                if step == 0 { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(step > 0, "the job never made progress")
+            let stream = String(buffer: try await client.call(.get, "/v1/generations/\(id)/events", token: token).body)
+            #expect(
+                stream.hasPrefix(
+                    "event: queued\ndata: {}\n\nevent: started\ndata: {}\n\nevent: provider\ndata: {\"provider\":\"fast\"}\n\n"
+                ),
+                "\(stream)")
+            #expect(stream.contains("event: done\n"))
+        }
+    }
 }

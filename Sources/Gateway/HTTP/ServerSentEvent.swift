@@ -28,11 +28,12 @@ struct ServerSentEvent: Sendable {
         }
     }
 
-    /// The events that bring a new listener up to the job's present state.
-    static func catchUp(_ job: Job) -> [ServerSentEvent] {
+    /// The events that bring a new listener up to the job's present state; `provider` is the one it runs on now.
+    static func catchUp(_ job: Job, provider: String? = nil) -> [ServerSentEvent] {
         var events = [ServerSentEvent(.queued)]
         if job.status == .queued { return events }
         if job.startedAt != nil { events.append(ServerSentEvent(.started)) }
+        if let provider, !job.status.isFinished { events.append(ServerSentEvent(.attempting(provider: provider))) }
         if job.progressStep > 0 {
             events.append(ServerSentEvent(.progress(step: job.progressStep, total: job.progressTotal)))
         }

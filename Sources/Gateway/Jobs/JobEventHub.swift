@@ -2,8 +2,15 @@ import Foundation
 import Synchronization
 
 /// Fans a job's events out to whoever is listening, in memory. A `finished` event ends every stream of the job.
+/// It also remembers which provider each running job is on, so a late listener learns it too.
 final class JobEventHub: Sendable {
     private let subscribers = Mutex<[JobID: [UUID: AsyncStream<JobEvent>.Continuation]]>([:])
+    private let providers = Mutex<[JobID: String]>([:])
+
+    /// The provider the job's latest attempt went to, while the job runs.
+    func currentProvider(of jobID: JobID) -> String? {
+        providers.withLock { $0[jobID] }
+    }
 
     /// A stream of the job's events from now on; it ends after the job's `finished` event.
     func subscribe(_ jobID: JobID) -> AsyncStream<JobEvent> {
@@ -20,6 +27,11 @@ final class JobEventHub: Sendable {
     }
 
     func publish(_ event: JobEvent, for jobID: JobID) {
+        switch event {
+        case .attempting(let provider): providers.withLock { $0[jobID] = provider }
+        case .finished: _ = providers.withLock { $0.removeValue(forKey: jobID) }
+        default: break
+        }
         let continuations: [AsyncStream<JobEvent>.Continuation]
         if case .finished = event {
             continuations = subscribers.withLock { Array(($0.removeValue(forKey: jobID) ?? [:]).values) }
