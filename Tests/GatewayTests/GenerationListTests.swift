@@ -112,4 +112,18 @@ import Testing
             #expect(stream.contains("event: done\n"))
         }
     }
+
+    /// A quota refusal names its window and limit, which the page turns into a sentence.
+    @Test func quotaRefusalNamesItsLimit() async throws {
+        let gateway = try TestGateway(policy: TestGateway.policy(limits: "images_per_day: 1"))
+        try await gateway.live { client in
+            let token = try gateway.token()
+            _ = try await client.waitFinished(try await client.submit(token: token), token: token)
+            let refused = try await client.call(.post, "/v1/generations", token: token, json: #"{"prompt": "more"}"#)
+            #expect(refused.status == .tooManyRequests)
+            let error = try refused.errorObject()
+            #expect(error["window"] == "images_per_day")
+            #expect(error["limit"] == "1")
+        }
+    }
 }

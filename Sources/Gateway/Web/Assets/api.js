@@ -180,7 +180,7 @@ const ERROR_SENTENCES = {
   unsupported_media_type: () => "The page sent data in a form the gateway does not accept. Reload the page.",
   quota_exceeded: (e) => {
     const window = e.details.window;
-    const limit = (e.message.match(/\((\d+)\)/) || [])[1];
+    const limit = e.details.limit;
     if (window === "concurrent_jobs") {
       return `You already have ${limit || "the most"} image(s) running, the most your account allows at once. ` +
         "Wait for it to finish, then submit again.";
