@@ -89,9 +89,16 @@ import Testing
         }
     }
 
-    /// A listener that joins a running job hears which provider it is on before the steps.
-    @Test func lateListenerLearnsTheCurrentProvider() async throws {
-        let gateway = try TestGateway(behaviour: .succeed(stepDelay: .milliseconds(300), paidSeconds: nil))
+    /// A listener that joins a running job hears its way through the providers so far: the one that failed and
+    /// the one it is on, before the steps.
+    @Test func lateListenerLearnsTheProvidersTriedSoFar() async throws {
+        let providers = """
+            {name: down, kind: local, price_per_second_usd: 0, total_deadline_seconds: 30}
+              - {name: fast, kind: local, price_per_second_usd: 0, total_deadline_seconds: 30}
+            """
+        let gateway = try TestGateway(
+            policy: TestGateway.policy(provider: providers, chain: "[down, fast]"),
+            behaviour: .succeed(stepDelay: .milliseconds(300), paidSeconds: nil), behaviours: ["down": .fail])
         try await gateway.live { client in
             let token = try gateway.token()
             let id = try await client.submit(
@@ -104,11 +111,13 @@ import Testing
             }
             #expect(step > 0, "the job never made progress")
             let stream = String(buffer: try await client.call(.get, "/v1/generations/\(id)/events", token: token).body)
-            #expect(
-                stream.hasPrefix(
-                    "event: queued\ndata: {}\n\nevent: started\ndata: {}\n\nevent: provider\ndata: {\"provider\":\"fast\"}\n\n"
-                ),
-                "\(stream)")
+            let expected = [
+                "event: queued\ndata: {}\n\n", "event: started\ndata: {}\n\n",
+                "event: provider\ndata: {\"provider\":\"down\"}\n\n",
+                "event: attempt_failed\ndata: {\"provider\":\"down\",\"reason\":\"unavailable\"}\n\n",
+                "event: provider\ndata: {\"provider\":\"fast\"}\n\nevent: progress\n",
+            ]
+            #expect(stream.hasPrefix(expected.joined()), "\(stream)")
             #expect(stream.contains("event: done\n"))
         }
     }

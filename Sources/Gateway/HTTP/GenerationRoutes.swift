@@ -70,9 +70,9 @@ struct GenerationRoutes: Sendable {
         let known = try await jobs.job(id, user: access.user)
         let stream = hub.subscribe(known.id)
         let current = try await jobs.job(id, user: access.user)
-        let provider = hub.currentProvider(of: known.id)
+        let route = hub.route(of: known.id)
         let body = ResponseBody { writer in
-            for event in ServerSentEvent.catchUp(current, provider: provider) {
+            for event in ServerSentEvent.catchUp(current, route: route) {
                 try await writer.write(event.buffer)
             }
             if !current.status.isFinished {

@@ -28,12 +28,13 @@ struct ServerSentEvent: Sendable {
         }
     }
 
-    /// The events that bring a new listener up to the job's present state; `provider` is the one it runs on now.
-    static func catchUp(_ job: Job, provider: String? = nil) -> [ServerSentEvent] {
+    /// The events that bring a new listener up to the job's present state; `route` is the running job's way
+    /// through the providers so far (`JobEventHub.route(of:)`).
+    static func catchUp(_ job: Job, route: [JobEvent] = []) -> [ServerSentEvent] {
         var events = [ServerSentEvent(.queued)]
         if job.status == .queued { return events }
         if job.startedAt != nil { events.append(ServerSentEvent(.started)) }
-        if let provider, !job.status.isFinished { events.append(ServerSentEvent(.attempting(provider: provider))) }
+        if !job.status.isFinished { events += route.map(ServerSentEvent.init) }
         if job.progressStep > 0 {
             events.append(ServerSentEvent(.progress(step: job.progressStep, total: job.progressTotal)))
         }
