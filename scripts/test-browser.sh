@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Browser tests of the web front (make test-browser): installs Debian's chromium and chromium-driver when missing,
 # makes a Python venv with selenium under .build/venv-browser, builds the gateway, starts it with `serve --dev`
-# on a free loopback port with a temporary policy (a quota of one image a day, the tiny local test model) and
-# database, and runs scripts/browser/test_web_front.py against it. Screenshots go to .build/artifacts/browser/.
+# on a free loopback port with a temporary policy (a quota of one image a day, the tiny local test model, and a
+# banana provider on a closed port that fails over to it) and database, and runs scripts/browser/test_web_front.py against it. Screenshots go to .build/artifacts/browser/.
 # Arguments are test names to run (all by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +66,13 @@ network:
   trusted_proxies: [127.0.0.1]
   embed_origins: [https://pages.example.com]
 providers:
+  - name: down
+    kind: banana
+    endpoint: http://127.0.0.1:1
+    price_per_second_usd: 0.0002
+    start_deadline_seconds: 5
+    total_deadline_seconds: 10
+    api_key_env: BROWSER_TEST_BANANA_KEY
   - name: local
     kind: local
     price_per_second_usd: 0.0002
@@ -83,14 +90,20 @@ tiers:
     description: long jobs, for the cancel test
     providers: [local]
     limits: {images_per_day: 1, concurrent_jobs: 1, max_steps: 150, max_width: 64, max_height: 64}
+  - name: failover
+    description: a provider that is down first, for the failover test
+    providers: [down, local]
+    limits: {images_per_day: 1, concurrent_jobs: 1, max_steps: 8, max_width: 64, max_height: 64}
 users:
   - email: bob@example.com
     tier: patient
+  - email: erin@example.com
+    tier: failover
   - default: true
     tier: free
 EOF
 
-"$binary" serve --dev --host 127.0.0.1 --port "$port" --policies "$work/policies" --data "$work/data" \
+BROWSER_TEST_BANANA_KEY=unused "$binary" serve --dev --host 127.0.0.1 --port "$port" --policies "$work/policies" --data "$work/data" \
   > "$work/gateway.log" 2>&1 &
 server_pid=$!
 healthy() {

@@ -178,6 +178,27 @@ def test_cancel_a_job(browser, context):
     text_contains(driver, "allowance", "1 of 1 images left today")
 
 
+def test_a_failed_provider_is_told_and_the_next_one_makes_the_image(browser, context):
+    """The first provider of the tier is down: the page says so and that it tries the next, which makes the image."""
+    driver = browser.driver
+    sign_in(driver, context.base, "erin@example.com")
+    text_contains(driver, "who", "failover tier")
+    driver.execute_script("""
+        window.statuses = [];
+        new MutationObserver((records) => {
+          for (const record of records) for (const node of record.addedNodes) window.statuses.push(node.textContent);
+        }).observe(document.getElementById("job-status"), { childList: true });""")
+    fill_form(driver, "a lighthouse in fog", 2)
+    driver.find_element(By.ID, "submit").click()
+    wait(driver, lambda d: d.find_element(By.ID, "job").get_attribute("data-status") == "succeeded",
+         message="the job never reached done")
+    text_contains(driver, "job-status", "by “local”")
+    statuses = driver.execute_script("return window.statuses")
+    told = [text for text in statuses if "“down” is unavailable; trying the next one" in text]
+    assert told, f"the page never said the first provider failed: {statuses}"
+    assert any("“local”" in text for text in statuses[statuses.index(told[0]):]), statuses
+
+
 def test_admin_dashboard_draws_its_chart(browser, context):
     """An admin sees spend and images per day as a chart, top users, providers, the reload and a user's limits."""
     driver = browser.driver
@@ -192,6 +213,9 @@ def test_admin_dashboard_draws_its_chart(browser, context):
     text_contains(driver, "users-table", "alice@example.com")
     text_contains(driver, "providers-table", "local")
     text_contains(driver, "providers-table", "100.0 %")
+    down = driver.find_element(By.XPATH, "//table[@id='providers-table']//tr[td[1]='down']").text
+    assert "0.0 %" in down and down.endswith(" 1"), f"the failed provider's row: {down}"
+
     text_contains(driver, "reload", "Last reload OK.")
     driver.find_element(By.ID, "limits-email").send_keys("alice@example.com")
     driver.find_element(By.ID, "limits-form").submit()
@@ -232,6 +256,7 @@ TESTS = [
     test_sign_in_generate_and_see_the_image,
     test_hit_the_quota_and_read_the_message,
     test_cancel_a_job,
+    test_a_failed_provider_is_told_and_the_next_one_makes_the_image,
     test_admin_dashboard_draws_its_chart,
     test_admin_page_refuses_a_non_admin,
     test_phone_sized_screen,
