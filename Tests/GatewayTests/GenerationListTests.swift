@@ -135,4 +135,17 @@ import Testing
             #expect(error["limit"] == "1")
         }
     }
+
+    /// How the provider events read on the wire (`waiting` comes from a provider's own queue or cold start).
+    @Test func providerEventsAsServerSentEvents() {
+        let events: [JobEvent] = [
+            .attempting(provider: "banana"), .waiting, .attemptFailed(provider: "banana", reason: "timed_out"),
+        ]
+        let wire = events.map { String(buffer: ServerSentEvent($0).buffer) }
+        #expect(
+            wire == [
+                "event: provider\ndata: {\"provider\":\"banana\"}\n\n", "event: waiting\ndata: {}\n\n",
+                "event: attempt_failed\ndata: {\"provider\":\"banana\",\"reason\":\"timed_out\"}\n\n",
+            ])
+    }
 }
