@@ -10,7 +10,8 @@ public let gatewayVersion = "0.1.0"
 
 /// Builds the gateway application; shared by `serve` and the tests. Loads the policy (refusing an invalid one),
 /// opens the database, releases what a dead process left behind, and wires the request's way:
-/// request id -> errors -> address rules -> authentication -> identity -> policy -> routes (jobs, quota, router).
+/// request id -> errors -> address rules -> authentication -> identity -> policy -> routes (jobs, quota, router),
+/// beside the web front's pages.
 public func buildApplication(
     _ configuration: GatewayConfiguration, dependencies: GatewayDependencies = GatewayDependencies(),
     logger: Logger = Logger(label: "diffusion-gateway")
@@ -90,7 +91,13 @@ public func buildApplication(
     let admin = router.group("admin")
         .add(middleware: RequireIdentityMiddleware())
         .add(middleware: RequireAdminMiddleware(policies: policies))
-    AdminRoutes(policies: policies, ledger: ledger, store: store, catalog: catalog, now: now).register(on: admin)
+    AdminRoutes(
+        policies: policies, ledger: ledger, store: store, catalog: catalog,
+        statistics: AdminStatistics(database: ledger.database), now: now
+    ).register(on: admin)
+
+    WebRoutes(assets: try WebAssets.bundled(), policies: policies, devSignIn: configuration.devSignIn)
+        .register(on: router)
 
     if let devIssuer {
         DevRoutes(issuer: devIssuer, clock: clock).register(on: router.group("dev"))

@@ -4,6 +4,7 @@ public struct GatewaySetupError: Error, Sendable, CustomStringConvertible {
         case devSignInNotLoopback = "dev_sign_in_not_loopback"
         case dataDirectory = "data_directory"
         case devKey = "dev_key"
+        case webAssets = "web_assets"
     }
 
     private let code: Code
@@ -30,6 +31,14 @@ public struct GatewaySetupError: Error, Sendable, CustomStringConvertible {
     /// The dev signing key could not be made.
     public static func devKey(_ detail: String) -> Self {
         .init(.devKey, "cannot create the dev signing key: \(detail)")
+    }
+
+    /// The web front's files are missing from the binary's resources.
+    public static func webAssets(_ detail: String) -> Self {
+        .init(
+            .webAssets,
+            "cannot read the web front's files: \(detail); keep the diffusion-gateway_Gateway.resources folder "
+                + "next to the binary")
     }
 
     /// Stable machine-readable code.

@@ -51,7 +51,8 @@ struct Serve: AsyncParsableCommand {
             Self.exit(withError: StartupRefusal("refusing to start: \(error.message)"))
         }
         if dev {
-            logger.notice("dev sign-in: open http://\(host):\(port)/dev/login in a browser, or ask it for JSON")
+            logger.notice(
+                "dev sign-in: open http://\(host):\(port)/ (the web front) or /dev/login in a browser, or ask it for JSON")
         }
         try await app.runService()
     }

@@ -29,7 +29,7 @@ import Testing
 
     @Test func everyDocumentedOperationIsRouted() async throws {
         let operations = try Self.operations()
-        #expect(operations.count == 17)
+        #expect(operations.count == 24)
         let gateway = try TestGateway()
         try await gateway.live { client in
             let admin = try gateway.token("admin@example.com")

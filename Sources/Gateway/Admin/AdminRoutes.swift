@@ -3,12 +3,14 @@ import Hummingbird
 import Providers
 
 /// `/admin` (admins from the policy only): usage per user/provider/day, the effective policy and its reload
-/// status, a reload, provider states (built or unusable, circuit state), and a user's recent jobs.
+/// status, a reload, provider states (built or unusable, circuit state), providers' success rate, latency and
+/// failovers, a user's recent jobs and a user's effective limits.
 struct AdminRoutes: Sendable {
     let policies: PolicyStore
     let ledger: any QuotaLedger
     let store: JobStore
     let catalog: ProviderCatalog
+    let statistics: AdminStatistics
     let now: @Sendable () -> Date
 
     struct ProviderState: Codable {
@@ -31,6 +33,11 @@ struct AdminRoutes: Sendable {
         var reload: PolicyReloadView
     }
     struct Reloaded: ResponseEncodable { var reload: PolicyReloadView }
+    struct ProviderStatisticsList: ResponseEncodable {
+        var since: Date
+        var days: Int
+        var providers: [ProviderStatistics]
+    }
     struct UserJobs: ResponseEncodable {
         var email: String
         var jobs: [JobResource]
@@ -41,7 +48,9 @@ struct AdminRoutes: Sendable {
         group.get("policy", use: policy)
         group.post("policy/reload", use: reload)
         group.get("providers", use: providers)
+        group.get("providers/stats", use: providerStatistics)
         group.get("users/:email/jobs", use: userJobs)
+        group.get("users/:email/limits", use: userLimits)
     }
 
     @Sendable func usage(_ request: Request, context: GatewayRequestContext) async throws -> Usage {
@@ -104,5 +113,39 @@ struct AdminRoutes: Sendable {
         }
         let jobs = try await store.jobs(email: email, limit: limit)
         return UserJobs(email: email.lowercased(), jobs: jobs.map(JobResource.init))
+    }
+
+    /// Attempts per provider over the last `days` (1 to 366, default 30).
+    @Sendable func providerStatistics(_ request: Request, context: GatewayRequestContext) async throws
+        -> ProviderStatisticsList
+    {
+        var days = 30
+        if let text = request.uri.queryParameters.get("days") {
+            guard let value = Int(text), (1...366).contains(value) else {
+                throw GatewayError.invalidParameter("days", "`days` must be a whole number from 1 to 366")
+            }
+            days = value
+        }
+        let since = now().addingTimeInterval(-Double(days) * 86_400)
+        return ProviderStatisticsList(
+            since: since, days: days, providers: try await statistics.providerStatistics(since: since))
+    }
+
+    /// What the live policy grants an email and what that user has left now.
+    @Sendable func userLimits(_ request: Request, context: GatewayRequestContext) async throws -> UserLimitsView {
+        guard let raw = context.parameters.get("email"), let email = raw.removingPercentEncoding,
+            (3...320).contains(email.utf8.count), email.contains("@")
+        else {
+            throw GatewayError.invalidParameter("email", "name the user by email address", status: .badRequest)
+        }
+        let lowered = email.lowercased()
+        let user = try await statistics.latestUser(email: lowered)
+        let resolution = policies.policy.resolve(
+            email: lowered, emailVerified: true, hostedDomain: nil, subject: user?.subject)
+        var windows: [QuotaWindowStatus]?
+        if let user, let limits = resolution.limits {
+            windows = try await ledger.remaining(user: user, limits: limits, now: now())
+        }
+        return UserLimitsView(email: lowered, user: user, resolution: resolution, windows: windows)
     }
 }

@@ -75,8 +75,10 @@ struct PolicyView: Codable, Sendable {
         var trustedProxies: [String]
         var unauthenticatedRequestsPerMinute: Int?
         var failedAuthPerMinute: Int?
+        var embedOrigins: [String]
         enum CodingKeys: String, CodingKey {
             case allow, deny
+            case embedOrigins = "embed_origins"
             case trustedProxies = "trusted_proxies"
             case unauthenticatedRequestsPerMinute = "unauthenticated_requests_per_minute"
             case failedAuthPerMinute = "failed_auth_per_minute"
@@ -118,7 +120,8 @@ struct PolicyView: Codable, Sendable {
             allow: policy.network.allow.map { "\($0)" }, deny: policy.network.deny.map { "\($0)" },
             trustedProxies: policy.network.trustedProxies.map { "\($0)" },
             unauthenticatedRequestsPerMinute: policy.network.unauthenticatedRequestsPerMinute,
-            failedAuthPerMinute: policy.network.failedAuthPerMinute)
+            failedAuthPerMinute: policy.network.failedAuthPerMinute,
+            embedOrigins: policy.network.embedOrigins.map(\.description))
         providers = policy.providers.map {
             Provider(
                 name: $0.name, kind: $0.kind.rawValue, endpoint: $0.endpoint,

@@ -118,14 +118,14 @@ public struct GatewayError: HTTPResponseError, Sendable {
     public static func unsupportedMediaType() -> Self {
         .init(.unsupportedMediaType, .unsupportedMediaType, "send the body as `Content-Type: application/json`")
     }
-    /// A quota window ran out (429), with `Retry-After` when the window resets.
+    /// A quota window ran out (429), naming the window and its limit, with `Retry-After` when the window resets.
     public static func quotaExceeded(window: String, limit: Int64, retryAfter: Int?) -> Self {
         var headers = HTTPFields()
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         let when = retryAfter.map { "; try again in \($0) s" } ?? "; try again when a running job ends"
         return .init(
             .quotaExceeded, .tooManyRequests, "your \(window) quota (\(limit)) is used up\(when)",
-            details: ["window": window], headers: headers)
+            details: ["window": window, "limit": String(limit)], headers: headers)
     }
     /// Too many requests from one client address (429).
     public static func rateLimited(window: String, retryAfter: Int) -> Self {

@@ -3,8 +3,8 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 
-/// `/v1/generations`: submit a job (202), read it, download its image, follow its events, cancel it. A caller
-/// sees only their own jobs; another user's id answers 404.
+/// `/v1/generations`: submit a job (202), list one's recent jobs, read one, download its image, follow its events,
+/// cancel it. A caller sees only their own jobs; another user's id answers 404.
 struct GenerationRoutes: Sendable {
     let jobs: JobService
     let hub: JobEventHub
@@ -13,6 +13,7 @@ struct GenerationRoutes: Sendable {
 
     func register(on group: RouterGroup<GatewayRequestContext>) {
         group.post("generations", use: create)
+        group.get("generations", use: list)
         group.get("generations/:id", use: show)
         group.get("generations/:id/image", use: image)
         group.get("generations/:id/events", use: events)
@@ -29,6 +30,19 @@ struct GenerationRoutes: Sendable {
         var headers: HTTPFields = [.location: "/v1/generations/\(submission.job.id.rawValue)"]
         if !submission.isNew { headers[.idempotentReplayed] = "true" }
         return EditedResponse(status: .accepted, headers: headers, response: JobResource(submission.job))
+    }
+
+    /// The caller's own most recent jobs, newest first (`limit`, 1 to 100, default 20).
+    @Sendable func list(_ request: Request, context: GatewayRequestContext) async throws -> JobList {
+        let (_, access) = try context.caller()
+        var limit = 20
+        if let text = request.uri.queryParameters.get("limit") {
+            guard let value = Int(text), (1...100).contains(value) else {
+                throw GatewayError.invalidParameter("limit", "`limit` must be a whole number from 1 to 100")
+            }
+            limit = value
+        }
+        return JobList(data: try await jobs.store.jobs(user: access.user, limit: limit).map(JobResource.init))
     }
 
     @Sendable func show(_ request: Request, context: GatewayRequestContext) async throws -> JobResource {
@@ -59,8 +73,9 @@ struct GenerationRoutes: Sendable {
         let stream = hub.subscribe(known.id)
         let current = try await jobs.job(id, user: access.user)
         let heartbeat = heartbeat
+        let route = hub.route(of: known.id)
         let body = ResponseBody { writer in
-            for event in ServerSentEvent.catchUp(current) {
+            for event in ServerSentEvent.catchUp(current, route: route) {
                 try await writer.write(event.buffer)
             }
             if !current.status.isFinished {

@@ -25,6 +25,8 @@ struct MeRoutes: Sendable {
             var name: String
             var description: String?
             var providers: [String]
+            /// The tier's limits, so a front can shape its form to them.
+            var limits: PolicyView.Limits
         }
         struct WindowView: Codable {
             var window: String
@@ -60,7 +62,9 @@ struct MeRoutes: Sendable {
             identity: .init(
                 subject: identity.subject, issuer: identity.issuer, email: identity.email,
                 emailVerified: identity.emailVerified, hostedDomain: identity.hostedDomain, name: identity.name),
-            tier: .init(name: access.tier.name, description: access.tier.summary, providers: access.tier.providerChain),
+            tier: .init(
+                name: access.tier.name, description: access.tier.summary, providers: access.tier.providerChain,
+                limits: PolicyView.Limits(access.tier.limits)),
             matchedRule: access.resolution.matchedRule.map { "\($0)" }, isAdmin: access.resolution.isAdmin,
             quota: windows.map {
                 .init(

@@ -1,8 +1,10 @@
 import Foundation
 import NIOCore
 
-/// One server-sent event of a job's stream: `queued`, `started`, `progress` (`{"step":..,"total":..}`), and
-/// finally `done` or `failed` carrying the job.
+/// One server-sent event of a job's stream: `queued`, `started`, `provider` (`{"provider":..}`), `waiting` (the
+/// provider's cold start or queue), `progress` (`{"step":..,"total":..}`), `attempt_failed`
+/// (`{"provider":..,"reason":..}`: the router moves on to the next provider, if any), and finally `done` or
+/// `failed` carrying the job.
 struct ServerSentEvent: Sendable {
     var name: String
     var data: String
@@ -16,17 +18,23 @@ struct ServerSentEvent: Sendable {
         switch event {
         case .queued: self.init(name: "queued", data: "{}")
         case .started: self.init(name: "started", data: "{}")
+        case .attempting(let provider): self.init(name: "provider", data: Self.json(["provider": provider]))
+        case .waiting: self.init(name: "waiting", data: "{}")
+        case .attemptFailed(let provider, let reason):
+            self.init(name: "attempt_failed", data: Self.json(["provider": provider, "reason": reason]))
         case .progress(let step, let total): self.init(name: "progress", data: "{\"step\":\(step),\"total\":\(total)}")
         case .finished(let job):
             self.init(name: job.status == .succeeded ? "done" : "failed", data: Self.json(JobResource(job)))
         }
     }
 
-    /// The events that bring a new listener up to the job's present state.
-    static func catchUp(_ job: Job) -> [ServerSentEvent] {
+    /// The events that bring a new listener up to the job's present state; `route` is the running job's way
+    /// through the providers so far (`JobEventHub.route(of:)`).
+    static func catchUp(_ job: Job, route: [JobEvent] = []) -> [ServerSentEvent] {
         var events = [ServerSentEvent(.queued)]
         if job.status == .queued { return events }
         if job.startedAt != nil { events.append(ServerSentEvent(.started)) }
+        if !job.status.isFinished { events += route.map(ServerSentEvent.init) }
         if job.progressStep > 0 {
             events.append(ServerSentEvent(.progress(step: job.progressStep, total: job.progressTotal)))
         }

@@ -55,16 +55,27 @@ struct JobExecutor: Sendable {
             let routed = try await snapshot.router.generate(
                 job.request, chain: item.chain, hint: job.providerHint,
                 progress: { [hub] event in
-                    if case .step(let step, let total) = event {
+                    switch event {
+                    case .step(let step, let total):
                         hub.publish(.progress(step: step, total: total), for: job.id)
                         sideSink.yield(.progress(step: step, total: total))
+                    case .queued: hub.publish(.waiting, for: job.id)
+                    case .started: break
                     }
                 },
-                admit: { [ledger, now] name in
-                    await Self.budgetRefusal(provider: name, snapshot: snapshot, ledger: ledger, now: now())
+                admit: { [ledger, now, hub] name in
+                    let refusal = await Self.budgetRefusal(
+                        provider: name, snapshot: snapshot, ledger: ledger, now: now())
+                    if refusal == nil { hub.publish(.attempting(provider: name), for: job.id) }
+                    return refusal
                 },
-                onAttempt: { [metrics] report in
+                onAttempt: { [metrics, hub] report in
                     metrics.recordAttempt(report)
+                    switch report.outcome {
+                    case .failed(let reason), .skipped(let reason):
+                        hub.publish(.attemptFailed(provider: report.provider, reason: reason), for: job.id)
+                    case .succeeded, .cancelled: break
+                    }
                     sideSink.yield(.attempt(Self.record(report, snapshot: snapshot, endedAt: Date())))
                 })
             result = .success(routed)

@@ -66,6 +66,15 @@ final class JobStore: Sendable {
         }
     }
 
+    /// The most recent jobs of one user (their own history), newest first.
+    func jobs(user: UserKey, limit: Int) async throws -> [Job] {
+        try await database.perform { connection in
+            try connection.query(
+                "SELECT \(Self.columns) FROM jobs WHERE user_key = ?1 ORDER BY created_ms DESC, id DESC LIMIT ?2",
+                [.text(user.storageKey), .integer(Int64(limit))], row: Self.decode)
+        }
+    }
+
     /// Moves a queued job to running; false when it is no longer queued (cancelled meanwhile).
     func markRunning(_ id: JobID, at date: Date) async throws -> Bool {
         try await database.write { connection in

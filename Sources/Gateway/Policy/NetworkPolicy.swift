@@ -10,16 +10,19 @@ public struct NetworkPolicy: Sendable, Hashable {
     public var unauthenticatedRequestsPerMinute: Int?
     /// Failed sign-ins (rejected tokens) per minute one client address may make; `nil` is unlimited.
     public var failedAuthPerMinute: Int?
+    /// Sites (`https://you.github.io`) that may show the generation page in an iframe (`/embed`).
+    public var embedOrigins: [EmbedOrigin]
 
     public init(
         allow: [CIDR] = [], deny: [CIDR] = [], trustedProxies: [CIDR] = [],
-        unauthenticatedRequestsPerMinute: Int? = nil, failedAuthPerMinute: Int? = nil
+        unauthenticatedRequestsPerMinute: Int? = nil, failedAuthPerMinute: Int? = nil, embedOrigins: [EmbedOrigin] = []
     ) {
         self.allow = allow
         self.deny = deny
         self.trustedProxies = trustedProxies
         self.unauthenticatedRequestsPerMinute = unauthenticatedRequestsPerMinute
         self.failedAuthPerMinute = failedAuthPerMinute
+        self.embedOrigins = embedOrigins
     }
 
     /// Whether a client address may be served: refused when in `deny`, or when `allow` is set and lacks it.

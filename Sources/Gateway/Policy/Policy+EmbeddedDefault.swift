@@ -31,6 +31,7 @@ extension Policy {
                   allow: []
                   deny: []
                   trusted_proxies: [127.0.0.1, "::1"]
+                  embed_origins: []
                   rate_limits:
                     unauthenticated_requests_per_minute: 60
                     failed_auth_per_minute: 10

@@ -4,7 +4,7 @@ extension PolicyFileParser {
     mutating func parseNetwork(_ node: Node) {
         guard
             let entries = reader.mapping(
-                node, what: "`network`", known: ["allow", "deny", "trusted_proxies", "rate_limits"])
+                node, what: "`network`", known: ["allow", "deny", "trusted_proxies", "rate_limits", "embed_origins"])
         else { return }
         var network = NetworkPolicy()
         for (key, _, value) in entries {
@@ -12,6 +12,7 @@ extension PolicyFileParser {
             case "allow": network.allow = parseBlocks(value, what: "`network.allow`")
             case "deny": network.deny = parseBlocks(value, what: "`network.deny`")
             case "trusted_proxies": network.trustedProxies = parseBlocks(value, what: "`network.trusted_proxies`")
+            case "embed_origins": network.embedOrigins = parseEmbedOrigins(value)
             default: parseRateLimits(value, into: &network)
             }
         }
@@ -30,6 +31,20 @@ extension PolicyFileParser {
                 return nil
             }
             return block
+        }
+    }
+
+    private mutating func parseEmbedOrigins(_ node: Node) -> [EmbedOrigin] {
+        if reader.isNull(node) { return [] }
+        guard let items = reader.strings(node, what: "`network.embed_origins`") else { return [] }
+        return items.compactMap { text, item in
+            guard let origin = EmbedOrigin(text) else {
+                reader.error(
+                    .invalidValue, at: item, "`\(text)` is not a web origin",
+                    fix: "write the site's scheme and host, e.g. https://you.github.io or https://*.example.com:8443")
+                return nil
+            }
+            return origin
         }
     }
 
