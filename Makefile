@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build bench
+.PHONY: run test build bench load
 
 run:
 	./scripts/run.sh
@@ -14,3 +14,7 @@ build:
 
 bench:
 	./scripts/bench.sh
+
+# Load test: 60 s of wrk at 200 connections against a release build; not part of CI (see BENCHMARKS.md).
+load:
+	./scripts/load.sh
