@@ -50,10 +50,27 @@ final class GatewayProcess: @unchecked Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
+    /// Whether this machine lets a process make a user and mount namespace of its own (`unshare -rm`), which the
+    /// read-only data folder needs.
+    static let canUnshare: Bool = {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        probe.arguments = ["-rm", "true"]
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else { return false }
+        probe.waitUntilExit()
+        return probe.terminationStatus == 0
+    }()
+
     /// Starts `serve --dev` on `folder/policies` and `folder/data`, logging to `folder/gateway-<port>.log`.
-    /// - Parameter ignoringFileSizeSignal: start it with SIGXFSZ ignored, so a file-size limit makes its writes
-    ///   fail with EFBIG instead of killing it (as a service manager may configure).
-    init(folder: URL, arguments: [String] = [], ignoringFileSizeSignal: Bool = false) throws {
+    /// - Parameters:
+    ///   - ignoringFileSizeSignal: start it with SIGXFSZ ignored, so a file-size limit makes its writes fail with
+    ///     EFBIG instead of killing it (as a service manager may configure).
+    ///   - readOnlyData: start it in a user and mount namespace of its own where `folder/data` is a read-only bind
+    ///     mount of itself, which stops writes for root too (see `canUnshare`).
+    init(folder: URL, arguments: [String] = [], ignoringFileSizeSignal: Bool = false, readOnlyData: Bool = false)
+        throws
+    {
         guard let executable = Self.executableURL() else {
             throw TestFailure("diffusion-gateway not found; build with swift build --build-tests")
         }
@@ -65,7 +82,17 @@ final class GatewayProcess: @unchecked Sendable {
                 "serve", "--dev", "--port", "\(port)", "--policies", folder.appendingPathComponent("policies").path,
                 "--data", folder.appendingPathComponent("data").path,
             ] + arguments
-        if ignoringFileSizeSignal {
+        if readOnlyData {
+            let data = folder.appendingPathComponent("data").path
+            try FileManager.default.createDirectory(atPath: data, withIntermediateDirectories: true)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+            process.arguments =
+                [
+                    "-rm", "/bin/sh", "-c",
+                    "mount --bind \"$0\" \"$0\" && mount -o remount,ro,bind \"$0\" && exec \"$@\"", data,
+                    executable.path,
+                ] + serve
+        } else if ignoringFileSizeSignal {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
             process.arguments = ["-c", "trap '' XFSZ; exec \"$0\" \"$@\"", executable.path] + serve
         } else {

@@ -232,6 +232,36 @@ import Testing
         }
     }
 
+    /// The data folder is read-only when the gateway starts: it refuses to start and says which file and what to
+    /// check; once the folder is writable again it starts and admits jobs.
+    @Test(.enabled(if: GatewayProcess.canUnshare), .timeLimit(.minutes(2)))
+    func readOnlyDataFolderAtStartIsRefusedClearlyAndWritableAgainStarts() async throws {
+        let backend = try Backend()
+        try await backend.serve { port in
+            let folder = try Self.folder(backendPort: port)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let first = try GatewayProcess(folder: folder)
+            defer { first.stop() }
+            try await first.waitUntilHealthy()
+            first.send(SIGTERM)
+            #expect(try await first.waitForExit(within: 30))
+
+            let refused = try GatewayProcess(folder: folder, readOnlyData: true)
+            defer { refused.stop() }
+            #expect(try await refused.waitForExit(within: 30), "it started on a read-only data folder")
+            #expect(refused.process.terminationStatus != 0)
+            #expect(refused.output.contains("cannot open or write the database at"), "\(refused.output.suffix(2000))")
+            #expect(refused.output.contains("writable"))
+
+            let again = try GatewayProcess(folder: folder)
+            defer { again.stop() }
+            try await again.waitUntilHealthy()
+            #expect(try await again.call("GET", "/readyz").status == 200)
+            let (status, _) = try await again.submit(token: try await again.token())
+            #expect(status == 202)
+        }
+    }
+
     /// Sets the soft file-size limit of the running gateway (`prlimit --fsize=SOFT:`; the hard limit stays).
     static func limitFileSize(of gateway: GatewayProcess, to soft: String) throws {
         let prlimit = Process()
