@@ -15,7 +15,12 @@ local admin = os.getenv("ADMIN_TOKEN")
 local ids = {}
 local next_id = 1
 local ring = 256
+-- Admin reads, one picked at random each time; $ADMIN_PATHS (comma-separated) replaces the list.
 local admin_paths = { "/admin/usage", "/admin/providers", "/admin/policy" }
+if os.getenv("ADMIN_PATHS") ~= nil and os.getenv("ADMIN_PATHS") ~= "" then
+  admin_paths = {}
+  for path in string.gmatch(os.getenv("ADMIN_PATHS"), "[^,]+") do table.insert(admin_paths, path) end
+end
 
 function init(args)
   for line in io.lines(os.getenv("TOKENS_FILE")) do

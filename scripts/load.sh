@@ -7,7 +7,8 @@
 # against the accepted jobs. Exits 1 when the ledger does not balance, or on any 5xx or timeout.
 # Not part of CI (it runs for over a minute on a quiet machine). Installs wrk and sqlite3 for itself.
 # Environment: DURATION (default 60s), WARMUP (10s), CONNECTIONS (200), THREADS (2), USERS (1000),
-# TIMEOUT (wrk's per-request timeout, 2s), PORT (18183).
+# TIMEOUT (wrk's per-request timeout, 2s), PORT (18183), ADMIN_PATHS (the admin reads, comma-separated; default
+# /admin/usage,/admin/providers,/admin/policy).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${DURATION:-60s}
