@@ -2,9 +2,9 @@
 # Load test (make load): the gateway in a release build (the GatewayBenchmarks program: real middleware chain,
 # SQLite ledger and jobs, an instant in-process provider) driven by wrk on loopback with a mix of GET /v1/me,
 # POST /v1/generations from many distinct users (dev tokens from /dev/login), polls of accepted jobs and admin
-# reads (bench/wrk-load-mix.lua). Prints throughput, latency percentiles, answers by status, errors and the
-# process's RSS after warm-up and at the end; then stops the gateway and checks that the ledger balances exactly
-# against the accepted jobs. Exits 1 when the ledger does not balance, or on any 5xx or timeout.
+# reads (bench/wrk-load-mix.lua). Prints throughput, latency percentiles, answers by status, errors, the
+# process's RSS after warm-up and at the end, and the backlog of accepted jobs not yet run; lets that drain, stops
+# the gateway and checks that the ledger balances exactly against the accepted jobs. Exits 1 when the ledger does not balance, or on any 5xx or timeout.
 # Not part of CI (it runs for over a minute on a quiet machine). Installs wrk and sqlite3 for itself.
 # Environment: DURATION (default 60s), WARMUP (10s), CONNECTIONS (200), THREADS (2), USERS (1000),
 # TIMEOUT (wrk's per-request timeout, 2s), PORT (18183), ADMIN_PATHS (the admin reads, comma-separated; default
@@ -93,12 +93,19 @@ rss_end=$(rss_kib)
 kill "$SAMPLER" 2>/dev/null || true
 rss_peak=$(cat "$WORK/rss-peak" 2>/dev/null || echo "$rss_end")
 
-# Let the last accepted jobs finish, then stop the gateway gracefully and audit the ledger file.
-for _ in $(seq 1 300); do
-  left=$(sqlite3 "$WORK/data/gateway.sqlite" "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')")
-  [ "$left" -eq 0 ] && break
+# Jobs accepted but not yet run wait in the runner's queue: report that backlog, let it drain (at most 120 s),
+# then stop the gateway gracefully and audit the ledger file.
+count_unfinished() {
+  sqlite3 "$WORK/data/gateway.sqlite" "SELECT count(*) FROM jobs WHERE status IN ('queued', 'running')"
+}
+backlog=$(count_unfinished)
+drain_started=$(date +%s)
+for _ in $(seq 1 1200); do
+  [ "$(count_unfinished)" -eq 0 ] && break
   sleep 0.1
 done
+drain_seconds=$(($(date +%s) - drain_started))
+rss_drained=$(rss_kib)
 # wrk does not count the answers still in flight when it stops (at most one per connection), so the number of
 # 202s to balance against is the gateway's own count.
 accepted=$(curl -sf "$BASE/metrics" |
@@ -115,6 +122,8 @@ SELECT 'settled', count(*) FROM reservations WHERE state = 'settled';
 SELECT 'held', count(*) FROM reservations WHERE state = 'held';
 SELECT 'jobs', count(*) FROM jobs;
 SELECT 'jobs_succeeded', count(*) FROM jobs WHERE status = 'succeeded';
+SELECT 'jobs_interrupted', count(*) FROM jobs WHERE status = 'interrupted';
+SELECT 'refunded_or_released', count(*) FROM reservations WHERE state IN ('refunded', 'released');
 SELECT 'jobs_without_reservation', count(*) FROM jobs j WHERE NOT EXISTS
   (SELECT 1 FROM reservations r WHERE r.job_id = j.id);
 SELECT 'charged_micros', coalesce(sum(charged_micros), 0) FROM reservations;
@@ -134,14 +143,17 @@ value() { awk -v name="$1" '$1 == name {print $2}' <<<"$audit"; }
 echo "load: $CONNECTIONS connections, $THREADS wrk threads, $USERS users, warm-up $WARMUP, run $DURATION, timeout $TIMEOUT"
 echo "warm-up ${warm#RESULT }"
 echo "run     ${main#RESULT }"
-echo "rss_kib start=$rss_start after_warmup=$rss_warm end=$rss_end peak=$rss_peak" \
+echo "backlog at the end of the run: $backlog jobs queued or running, drained in ${drain_seconds}s"
+echo "rss_kib start=$rss_start after_warmup=$rss_warm end=$rss_end peak=$rss_peak drained=$rss_drained" \
   "growth_after_warmup=$(awk -v a="$rss_warm" -v b="$rss_end" 'BEGIN {printf "%.1f%%", (b - a) * 100 / a}')"
 echo "ledger: accepted_202=$accepted (wrk saw $seen) $(tr '\n' ' ' <<<"$audit")"
 
 failed=0
 for check in \
-  "${accepted:-none} -ge $seen" "$(value reservations) -eq $accepted" "$(value settled) -eq $accepted" "$(value held) -eq 0" \
-  "$(value jobs) -eq $accepted" "$(value jobs_succeeded) -eq $accepted" "$(value jobs_without_reservation) -eq 0" \
+  "${accepted:-none} -ge $seen" "$(value reservations) -eq $accepted" "$(value jobs) -eq $accepted" \
+  "$(value held) -eq 0" "$(value settled) -eq $(value jobs_succeeded)" \
+  "$(value refunded_or_released) -eq $(value jobs_interrupted)" \
+  "$(($(value settled) + $(value refunded_or_released))) -eq $accepted" "$(value jobs_without_reservation) -eq 0" \
   "$(value charged_micros) -eq $(value job_cost_micros)" "$(value charge_mismatches) -eq 0" \
   "$(value day_window_mismatches) -eq 0" \
   "$(field "$warm" server_5xx) -eq 0" "$(field "$main" server_5xx) -eq 0" \
