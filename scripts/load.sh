@@ -4,7 +4,8 @@
 # POST /v1/generations from many distinct users (dev tokens from /dev/login), polls of accepted jobs and admin
 # reads (bench/wrk-load-mix.lua). Prints throughput, latency percentiles, answers by status, errors, the
 # process's RSS after warm-up and at the end, and the backlog of accepted jobs not yet run; lets that drain, stops
-# the gateway and checks that the ledger balances exactly against the accepted jobs. Exits 1 when the ledger does not balance, or on any 5xx or timeout.
+# the gateway and checks that the ledger balances exactly against the accepted jobs. Exits 1 when the ledger does
+# not balance, or on any 5xx or timeout.
 # Not part of CI (it runs for over a minute on a quiet machine). Installs wrk and sqlite3 for itself.
 # Environment: DURATION (default 60s), WARMUP (10s), CONNECTIONS (200), THREADS (2), USERS (1000),
 # TIMEOUT (wrk's per-request timeout, 2s), PORT (18183), ADMIN_PATHS (the admin reads, comma-separated; default
@@ -140,7 +141,8 @@ SQL
 )
 value() { awk -v name="$1" '$1 == name {print $2}' <<<"$audit"; }
 
-echo "load: $CONNECTIONS connections, $THREADS wrk threads, $USERS users, warm-up $WARMUP, run $DURATION, timeout $TIMEOUT"
+echo "load: $CONNECTIONS connections, $THREADS wrk threads, $USERS users, warm-up $WARMUP, run $DURATION," \
+  "timeout $TIMEOUT"
 echo "warm-up ${warm#RESULT }"
 echo "run     ${main#RESULT }"
 echo "backlog at the end of the run: $backlog jobs queued or running, drained in ${drain_seconds}s"
