@@ -15,6 +15,9 @@ import Testing
         let name: String
         /// How the failed attempt is recorded.
         let outcome: AttemptRecord.Outcome
+        /// The remote's start and total deadlines, in seconds. The faults that answer give the backend room to be
+        /// seen failing (a loaded machine may take a moment to close a connection) rather than timing out.
+        var deadlines = (start: 5, total: 10)
         /// Answers the adapter's `start` call.
         let start: @Sendable () async throws -> Response
         /// Answers the adapter's `check` calls.
@@ -39,7 +42,7 @@ import Testing
 
     static let faults = [
         Fault(
-            name: "hangs after accepting the job", outcome: .timedOut,
+            name: "hangs after accepting the job", outcome: .timedOut, deadlines: (start: 1, total: 2),
             start: { RemoteProviderFaultTests.json(queued) },
             check: {
                 try await Task.sleep(for: RemoteProviderFaultTests.forever)
@@ -63,7 +66,7 @@ import Testing
             },
             check: { RemoteProviderFaultTests.json(queued) }),
         Fault(
-            name: "boots slower than the start deadline", outcome: .timedOut,
+            name: "boots slower than the start deadline", outcome: .timedOut, deadlines: (start: 1, total: 2),
             start: {
                 try await Task.sleep(for: RemoteProviderFaultTests.forever)
                 return RemoteProviderFaultTests.json(queued)
@@ -85,7 +88,8 @@ import Testing
                 let port = try #require(remote.port)
                 let providers = """
                     {name: cloud, kind: banana, endpoint: "http://127.0.0.1:\(port)", price_per_second_usd: 0.001, \
-                    start_deadline_seconds: 1, total_deadline_seconds: 2, api_key_env: GATEWAY_TEST_REMOTE_KEY, \
+                    start_deadline_seconds: \(fault.deadlines.start), \
+                    total_deadline_seconds: \(fault.deadlines.total), api_key_env: GATEWAY_TEST_REMOTE_KEY, \
                     options: {style: v4}}
                       - {name: fast, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 30}
                     """
@@ -106,8 +110,8 @@ import Testing
                 let attempts = try await reader.attempts(jobID: JobID(id))
                 #expect(attempts.map(\.provider) == ["cloud", "fast"])
                 #expect(attempts.map(\.outcome) == [fault.outcome, .succeeded])
-                // The remote's total deadline is 2 s; the attempt may not run on past it (plus scheduling slack).
-                #expect((attempts.first?.durationMilliseconds ?? .max) < 4_000)
+                // The attempt may not run on past the remote's total deadline (plus scheduling slack).
+                #expect((attempts.first?.durationMilliseconds ?? .max) < Int64(fault.deadlines.total) * 1000 + 2_000)
                 let reservation = try await reader.reservation(jobID: JobID(id))
                 #expect(reservation?.state == .settled)
                 #expect(reservation?.chargedMicros == 2000)
