@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build bench test-browser
+.PHONY: run test build bench test-browser load
 
 run:
 	./scripts/run.sh
@@ -18,3 +18,7 @@ bench:
 # The web front in headless Chromium (installs chromium, chromium-driver and selenium when missing).
 test-browser:
 	./scripts/test-browser.sh
+
+# Load test: 60 s of wrk at 200 connections against a release build; not part of CI (see BENCHMARKS.md).
+load:
+	./scripts/load.sh

@@ -14,3 +14,4 @@ fi
 swift test --skip-build --filter LocalProviderTests
 swift test --skip-build --skip LocalProviderTests
 ./scripts/test-browser.sh
+./scripts/test-contract.sh

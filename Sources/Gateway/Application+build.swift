@@ -79,7 +79,8 @@ public func buildApplication(
             authenticator: BearerAuthenticator(issuers: issuers), policies: policies, limiter: limiter,
             metrics: metrics, now: now))
 
-    HealthRoutes(policies: policies, store: store, catalog: catalog, metrics: metrics).register(on: router)
+    HealthRoutes(policies: policies, issuers: issuers, store: store, catalog: catalog, metrics: metrics)
+        .register(on: router)
 
     let api = router.group("v1")
         .add(middleware: RequireIdentityMiddleware())

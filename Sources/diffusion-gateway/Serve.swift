@@ -27,9 +27,13 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Jobs run at the same time.")
     var jobs = 4
 
+    @Option(help: "Seconds graceful shutdown (SIGTERM) lets running jobs finish before recording them as interrupted.")
+    var shutdownGrace = 30
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
+        guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
         let configuration = GatewayConfiguration(host: host, port: port)
         if dev, !configuration.isLoopback {
             throw ValidationError(GatewaySetupError.devSignInNotLoopback(host: host).message)
@@ -39,7 +43,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = GatewayConfiguration(
             host: host, port: port, policyDirectory: policies, dataDirectory: data, devSignIn: dev,
-            corsOrigins: corsOrigin, jobConcurrency: jobs)
+            corsOrigins: corsOrigin, jobConcurrency: jobs, shutdownGracePeriod: .seconds(shutdownGrace))
         var logger = Logger(label: "diffusion-gateway")
         logger.logLevel = .info
         let app: any ApplicationProtocol

@@ -12,6 +12,15 @@ final class IssuerDirectory: Sendable {
         var auth: AuthPolicy?
         var verifier: IDTokenVerifier?
         var caches: [String: KeySetCache] = [:]
+        /// The JWKS URLs the current verifier's remote issuers use.
+        var activeURLs: [String] = []
+    }
+
+    /// Whether tokens can be verified: which remote key sets are missing and why, and whether any issuer can
+    /// verify a token at all (the dev issuer always can).
+    struct KeySetReadiness: Sendable {
+        var missing: [String: String]
+        var usable: Int
     }
 
     private let devIssuer: TrustedIssuer?
@@ -34,10 +43,32 @@ final class IssuerDirectory: Sendable {
             if let verifier = state.verifier, state.auth == auth { return verifier }
             let issuers = trustedIssuers(auth, caches: &state.caches)
             let verifier = IDTokenVerifier(issuers: issuers, clock: clock)
+            state.activeURLs = issuers.dropFirst(devIssuer == nil ? 0 : 1).map(\.configuration.keySetURL)
             state.auth = auth
             state.verifier = verifier
             return verifier
         }
+    }
+
+    /// The key sets of `auth`'s remote issuers: one that has never been fetched, or whose every fetch failed, is
+    /// fetched now, so readiness tells at start whether the JWKS endpoints answer. A set that was fetched once is
+    /// kept (and used) when later fetches fail, so it counts as usable.
+    func keySetReadiness(for auth: AuthPolicy) async -> KeySetReadiness {
+        _ = verifier(for: auth)
+        let caches = state.withLock { state in
+            state.activeURLs.compactMap { url in state.caches[url].map { (url, $0) } }
+        }
+        var readiness = KeySetReadiness(missing: [:], usable: devIssuer == nil ? 0 : 1)
+        for (url, cache) in caches {
+            var status = await cache.status
+            if status.keyIDs.isEmpty { status = await cache.refresh() }
+            if status.keyIDs.isEmpty {
+                readiness.missing[url] = status.lastError ?? "no keys in the set"
+            } else {
+                readiness.usable += 1
+            }
+        }
+        return readiness
     }
 
     private func trustedIssuers(_ auth: AuthPolicy, caches: inout [String: KeySetCache]) -> [TrustedIssuer] {

@@ -25,6 +25,16 @@ public struct SQLiteError: Error, Sendable, CustomStringConvertible {
     /// A stable machine-readable reason, e.g. `not_a_database` or `busy`.
     public var reason: String { code.rawValue }
 
+    /// Whether the storage itself refused the work (I/O error, disk full, read-only or unopenable file, busy past
+    /// the timeout, closed) rather than the statement being wrong: the caller may retry once storage recovers.
+    public var isStorageFault: Bool {
+        switch code {
+        case .openFailed, .busy, .locked, .closed: return true
+        case .failed: return [SQLITE_IOERR, SQLITE_FULL, SQLITE_PROTOCOL].contains(resultCode & 0xFF)
+        case .notADatabase, .constraint, .schemaTooNew, .invalidMigrations: return false
+        }
+    }
+
     public var description: String {
         var text = "SQLite error [\(reason), code \(resultCode)]: \(message)"
         if let sql { text += " (in: \(sql.prefix(120)))" }

@@ -24,6 +24,7 @@ public struct GatewayError: HTTPResponseError, Sendable {
         case rateLimited = "rate_limited"
         case noProviderAvailable = "no_provider_available"
         case notReady = "not_ready"
+        case storageUnavailable = "storage_unavailable"
         case badRequest = "bad_request"
         case policyRejected = "policy_rejected"
         case timedOut = "timed_out"
@@ -139,6 +140,13 @@ public struct GatewayError: HTTPResponseError, Sendable {
     }
     /// The gateway is not ready (503).
     public static func notReady(_ message: String) -> Self { .init(.notReady, .serviceUnavailable, message) }
+    /// The database refused a read or write (disk full, I/O error, busy past its timeout); nothing was admitted (503).
+    public static func storageUnavailable() -> Self {
+        .init(
+            .storageUnavailable, .serviceUnavailable,
+            "the gateway cannot reach its database right now; nothing was admitted or charged, try again shortly",
+            headers: [.retryAfter: "5"])
+    }
     /// The job did not finish in time for a synchronous answer (504).
     public static func timedOut(_ message: String) -> Self { .init(.timedOut, .gatewayTimeout, message) }
     /// Something failed inside the gateway; never used for what a client sent (500).

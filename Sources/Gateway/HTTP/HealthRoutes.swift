@@ -2,9 +2,10 @@ import Hummingbird
 import NIOCore
 
 /// `GET /healthz` (the process answers), `GET /readyz` (policy loaded, database writable, at least one
-/// provider usable; 503 otherwise) and `GET /metrics` (Prometheus text).
+/// provider usable, at least one token issuer with keys; 503 otherwise) and `GET /metrics` (Prometheus text).
 struct HealthRoutes: Sendable {
     let policies: PolicyStore
+    let issuers: IssuerDirectory
     let store: JobStore
     let catalog: ProviderCatalog
     let metrics: GatewayMetrics
@@ -45,12 +46,28 @@ struct HealthRoutes: Sendable {
         return loaded + "; the last reload was rejected: \(failure)"
     }
 
+    /// What the `key_sets` check says: how many issuers can verify tokens, and every key set that is missing.
+    static func keySetDetail(_ readiness: IssuerDirectory.KeySetReadiness) -> String {
+        let missing = readiness.missing.sorted { $0.key < $1.key }.map { "\($0.key) could not be fetched: \($0.value)" }
+        let summary: String
+        if readiness.usable > 0 {
+            summary = "\(readiness.usable) issuer(s) with keys"
+        } else if missing.isEmpty {
+            summary = "no token issuer is configured; add `auth:` to the policy"
+        } else {
+            summary = "no issuer can verify tokens"
+        }
+        return ([summary] + missing).joined(separator: "; ")
+    }
+
     @Sendable func ready(_ request: Request, context: GatewayRequestContext) async throws -> EditedResponse<Readiness> {
         let policy = policies.policy
         let snapshot = catalog.snapshot(for: policy.providers)
         let writable = await store.probeWritable()
         let usable = snapshot.providers.keys.sorted()
+        let keySets = await issuers.keySetReadiness(for: policy.auth)
         let checks: [String: Readiness.Check] = [
+            "key_sets": .init(ok: keySets.usable > 0, detail: Self.keySetDetail(keySets)),
             "policy": .init(ok: true, detail: Self.policyDetail(policies.status)),
             "database": .init(ok: writable, detail: writable ? "writable" : "the database refused a write"),
             "providers": .init(

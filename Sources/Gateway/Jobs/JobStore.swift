@@ -149,7 +149,17 @@ final class JobStore: Sendable {
 
     /// Whether the database accepts a write now (for `/readyz`).
     func probeWritable() async -> Bool {
-        (try? await database.write { _ in }) != nil
+        // Rewriting the schema version dirties the header page, so the commit really writes to the log file; an
+        // empty transaction would succeed on storage that refuses every write.
+        do {
+            try await database.write { connection in
+                let version = try connection.queryFirst("PRAGMA user_version") { $0.int64(0) } ?? 0
+                try connection.execute("PRAGMA user_version = \(version)")
+            }
+            return true
+        } catch {
+            return false
+        }
     }
 
     private static func decode(_ row: SQLiteStatement) throws -> Job {

@@ -4,7 +4,8 @@ import NIOCore
 
 /// Renders every failure as the one JSON error shape and counts every request by route and status.
 /// `GatewayError`s go to the caller as they are; Hummingbird's own errors (unknown route, body over the cap)
-/// are translated; anything else is logged and becomes a 500 that names the request id.
+/// are translated; a database that refuses work is a logged 503; anything else is logged and becomes a 500 that
+/// names the request id.
 struct ErrorResponseMiddleware: RouterMiddleware {
     typealias Context = GatewayRequestContext
 
@@ -37,6 +38,12 @@ struct ErrorResponseMiddleware: RouterMiddleware {
                 return .badRequest(error.body ?? "the request is malformed")
             default: break
             }
+        }
+        if let error = error as? SQLiteError, error.isStorageFault {
+            context.logger.error(
+                "the database refused the request's work",
+                metadata: ["request_id": "\(context.requestID)", "error": "\(error)"])
+            return .storageUnavailable()
         }
         context.logger.error(
             "request failed inside the gateway",

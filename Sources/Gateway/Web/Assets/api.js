@@ -197,6 +197,9 @@ const ERROR_SENTENCES = {
     "No image service can take the job right now; the gateway keeps checking them. " +
     `Try again ${inDuration(e.retryAfter || 30)}.`,
   not_ready: () => "The gateway is starting up or being maintained. Try again in a minute.",
+  storage_unavailable: (e) =>
+    "The gateway cannot record work right now, so nothing was started or charged. " +
+    `Try again ${inDuration(e.retryAfter || 5)}.`,
   policy_rejected: (e) => `The policy files have an error, so the previous policy stays in force: ${e.message}`,
   timed_out: () => "The image took too long to make. Try fewer steps or a smaller size.",
   internal_error: (e) =>
