@@ -57,7 +57,7 @@ public func buildApplication(
         store: store, ledger: ledger, catalog: catalog, policies: policies, hub: hub, metrics: metrics,
         logger: logger, now: now)
     let runner = JobRunner(
-        executor: executor, concurrency: configuration.jobConcurrency,
+        executor: executor, concurrency: configuration.jobConcurrency, queueLimit: configuration.jobQueueLimit,
         gracePeriod: configuration.shutdownGracePeriod, logger: logger)
     let jobs = JobService(
         store: store, ledger: ledger, runner: runner, executor: executor, catalog: catalog, hub: hub,

@@ -31,6 +31,9 @@ public struct GatewayConfiguration: Sendable {
     /// A job's event stream sends a comment line this often while nothing else happens, so proxies and load
     /// balancers that drop idle connections keep it open through a long cold start.
     public var eventHeartbeat: Duration = .seconds(15)
+    /// Accepted jobs that may wait for a free runner in this process; beyond it new jobs get 503 `queue_full`
+    /// before anything is reserved, so an overload sheds work instead of growing memory without bound.
+    public var jobQueueLimit = 1_000
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, policyDirectory: String = "policies",

@@ -141,6 +141,27 @@ import Testing
         }
     }
 
+    @Test func fullJobQueueIs503AndReservesNothing() async throws {
+        let gateway = try TestGateway(policy: TestGateway.policy(limits: "images_per_day: 10"), behaviour: .hang) {
+            $0.jobConcurrency = 1
+            $0.jobQueueLimit = 1
+        }
+        try await gateway.live { client in
+            let token = try gateway.token()
+            _ = try await client.submit(token: token)
+            _ = try await client.submit(token: token)
+            let response = try await client.call(.post, "/v1/generations", token: token, json: #"{"prompt": "c"}"#)
+            _ = try Self.expectShape(response, status: .serviceUnavailable, code: "queue_full")
+            #expect(response.headers[.retryAfter] == "10")
+            let me = try await client.call(.get, "/v1/me", token: token).jsonObject()
+            let windows = try #require(me["quota"] as? [[String: Any]])
+            let day = try #require(windows.first { $0["window"] as? String == "images_per_day" })
+            #expect(day["used"] as? Int == 2, "the refused job was counted: \(day)")
+            let mine = try await client.call(.get, "/v1/generations", token: token).jsonObject()
+            #expect((mine["data"] as? [Any])?.count == 2, "the refused job was stored")
+        }
+    }
+
     @Test func failingProviderEndsTheJobFailedAndTheSyncEndpointAnswers503() async throws {
         let gateway = try TestGateway(behaviour: .fail)
         try await gateway.live { client in

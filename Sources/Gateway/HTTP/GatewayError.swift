@@ -24,6 +24,7 @@ public struct GatewayError: HTTPResponseError, Sendable {
         case rateLimited = "rate_limited"
         case noProviderAvailable = "no_provider_available"
         case notReady = "not_ready"
+        case queueFull = "queue_full"
         case storageUnavailable = "storage_unavailable"
         case badRequest = "bad_request"
         case policyRejected = "policy_rejected"
@@ -137,6 +138,13 @@ public struct GatewayError: HTTPResponseError, Sendable {
     /// No provider can take the job now (503).
     public static func noProviderAvailable(_ message: String, retryAfter: Int = 30) -> Self {
         .init(.noProviderAvailable, .serviceUnavailable, message, headers: [.retryAfter: String(retryAfter)])
+    }
+    /// This process already has as many jobs waiting as it may queue; nothing was reserved (503).
+    public static func queueFull() -> Self {
+        .init(
+            .queueFull, .serviceUnavailable,
+            "the gateway has too many jobs waiting; nothing was reserved or charged, try again shortly",
+            headers: [.retryAfter: "10"])
     }
     /// The gateway is not ready (503).
     public static func notReady(_ message: String) -> Self { .init(.notReady, .serviceUnavailable, message) }

@@ -4,18 +4,31 @@ import Providers
 import ServiceLifecycle
 import Synchronization
 
-/// Runs accepted jobs in this process, at most `concurrency` at a time: each goes through the provider router,
+/// Runs accepted jobs in this process, at most `concurrency` at a time and at most `queueLimit` more waiting:
+/// each goes through the provider router,
 /// every attempt is recorded in the ledger, and the reservation is settled with the real cost (or refunded when
 /// no paid work happened). On graceful shutdown it takes no new work, lets running jobs finish for the grace
 /// period, and records the rest as interrupted (refunded).
 final class JobRunner: Service, Sendable {
     private struct State {
         var running: [JobID: Task<Void, Never>] = [:]
+        /// Jobs queued or running: at most `concurrency` run, so at most `queueLimit` wait.
+        var accepted = 0
         var shuttingDown = false
+    }
+
+    /// What became of a job handed to `enqueue`.
+    enum Admission: Sendable {
+        case queued
+        /// `queueLimit` jobs already wait.
+        case full
+        /// Shutting down: no more work is taken.
+        case stopped
     }
 
     private let executor: JobExecutor
     private let concurrency: Int
+    private let queueLimit: Int
     private let gracePeriod: Duration
     private let logger: Logger
     private let queue: AsyncStream<QueuedJob>
@@ -24,9 +37,10 @@ final class JobRunner: Service, Sendable {
     private let stopped: AsyncStream<Void>
     private let stoppedSignal: AsyncStream<Void>.Continuation
 
-    init(executor: JobExecutor, concurrency: Int, gracePeriod: Duration, logger: Logger) {
+    init(executor: JobExecutor, concurrency: Int, queueLimit: Int, gracePeriod: Duration, logger: Logger) {
         self.executor = executor
         self.concurrency = max(1, concurrency)
+        self.queueLimit = max(0, queueLimit)
         self.gracePeriod = gracePeriod
         self.logger = logger
         (queue, intake) = AsyncStream.makeStream(of: QueuedJob.self)
@@ -38,12 +52,28 @@ final class JobRunner: Service, Sendable {
         for await _ in stopped {}
     }
 
-    /// Queues a job; false when the runner is shutting down and takes no more work.
-    func enqueue(_ item: QueuedJob) -> Bool {
-        guard !state.withLock({ $0.shuttingDown }) else { return false }
-        if case .terminated = intake.yield(item) { return false }
-        return true
+    /// Queues a job unless the queue is full or the runner is shutting down.
+    func enqueue(_ item: QueuedJob) -> Admission {
+        let admission = state.withLock { state -> Admission in
+            if state.shuttingDown { return .stopped }
+            if state.accepted >= capacity { return .full }
+            state.accepted += 1
+            return .queued
+        }
+        guard case .queued = admission else { return admission }
+        if case .terminated = intake.yield(item) {
+            state.withLock { $0.accepted -= 1 }
+            return .stopped
+        }
+        return .queued
     }
+
+    /// Whether a job submitted now would find room in the queue (checked before anything is reserved).
+    var hasRoom: Bool {
+        state.withLock { $0.accepted < capacity }
+    }
+
+    private var capacity: Int { concurrency + queueLimit }
 
     /// Cancels a running job; false when it is not running here.
     func cancelRunning(_ id: JobID) -> Bool {
@@ -75,6 +105,7 @@ final class JobRunner: Service, Sendable {
             for await item in queue {
                 if state.withLock({ $0.shuttingDown }) {
                     await executor.interruptQueued(item.job)
+                    state.withLock { $0.accepted -= 1 }
                     continue
                 }
                 if active >= concurrency {
@@ -103,7 +134,10 @@ final class JobRunner: Service, Sendable {
         } onCancel: {
             task.cancel()
         }
-        _ = state.withLock { $0.running.removeValue(forKey: item.job.id) }
+        state.withLock { state in
+            state.running.removeValue(forKey: item.job.id)
+            state.accepted -= 1
+        }
     }
 
     private func beginShutdown() {

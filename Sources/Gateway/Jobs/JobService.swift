@@ -44,6 +44,7 @@ final class JobService: Sendable {
         }
         let snapshot = catalog.snapshot(for: access.policy.providers)
         try Self.checkAvailability(request, chain: chain, hint: parameters.provider, snapshot: snapshot)
+        guard runner.hasRoom else { throw GatewayError.queueFull() }
         let date = now()
         let jobID = JobID("gen_" + Self.randomHex(24))
         let email = identity.email?.lowercased()
@@ -78,7 +79,12 @@ final class JobService: Sendable {
                 _ = try? await ledger.refund(jobID: jobID, reason: "the job could not be stored", now: now())
                 throw error
             }
-            guard runner.enqueue(QueuedJob(job: job, chain: chain)) else {
+            switch runner.enqueue(QueuedJob(job: job, chain: chain)) {
+            case .queued: break
+            case .full:
+                await executor.interruptQueued(job)
+                throw GatewayError.queueFull()
+            case .stopped:
                 await executor.interruptQueued(job)
                 throw GatewayError.notReady("the gateway is shutting down; try again shortly")
             }

@@ -197,6 +197,9 @@ const ERROR_SENTENCES = {
     "No image service can take the job right now; the gateway keeps checking them. " +
     `Try again ${inDuration(e.retryAfter || 30)}.`,
   not_ready: () => "The gateway is starting up or being maintained. Try again in a minute.",
+  queue_full: (e) =>
+    "The gateway is very busy and has as many images waiting as it can hold; nothing was charged. " +
+    `Try again ${inDuration(e.retryAfter || 10)}.`,
   storage_unavailable: (e) =>
     "The gateway cannot record work right now, so nothing was started or charged. " +
     `Try again ${inDuration(e.retryAfter || 5)}.`,
