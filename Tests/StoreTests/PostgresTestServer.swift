@@ -151,30 +151,36 @@ final class PostgresTestServer: Sendable {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 
-    /// Runs a command to its end (at most `timeout`, then it is killed) and returns its status and output.
+    /// Runs a command to its end (at most `timeout`, then it is killed) and returns its status and output. Spawned
+    /// and reaped by hand: Foundation's `Process` waits for every holder of its pipe to close it, and `pg_ctl start`
+    /// leaves a daemon that would hold it forever.
     static func run(_ arguments: [String], timeout: Duration) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cmd-\(UUID().uuidString)")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        try process.run()
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("pg-cmd-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, arguments[0], &actions, nil, argv, environ)
+        guard spawned == 0 else { throw TestSetupError("cannot start \(arguments[0]) (error \(spawned))") }
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
             if ContinuousClock.now > deadline {
-                process.terminate()
+                kill(pid, SIGKILL)
+                _ = waitpid(pid, &status, 0)
                 throw TestSetupError("\(arguments.joined(separator: " ")) did not finish within \(timeout)")
             }
             try await Task.sleep(for: .milliseconds(20))
         }
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, text)
+        let text = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        let exitStatus = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        return (exitStatus, text)
     }
 }
 
