@@ -147,7 +147,8 @@ for synchronous in options.synchronousModes {
 for (label, url) in options.postgres {
     try await rows(store: "postgres", durability: label, pairs: options.pairs / 4, repeats: options.repeats) {
         let ledger = try await PostgresQuotaLedger.open(
-            storeURL: url, owner: LedgerOwner(instanceID: "bench-\(UUID().uuidString.prefix(8))", processStartedAt: Date()))
+            storeURL: url,
+            owner: LedgerOwner(instanceID: "bench-\(UUID().uuidString.prefix(8))", processStartedAt: Date()))
         return (ledger, { await ledger.close() })
     }
 }

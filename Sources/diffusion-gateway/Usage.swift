@@ -15,7 +15,9 @@ struct Usage: AsyncParsableCommand {
     @Option(help: "Folder of the gateway's database.")
     var data = "data"
 
-    @Option(help: ArgumentHelp("The shared PostgreSQL store instead of --data (default: $GATEWAY_STORE).", valueName: "url"))
+    @Option(
+        help: ArgumentHelp("The shared PostgreSQL store instead of --data (default: $GATEWAY_STORE).", valueName: "url")
+    )
     var store: String?
 
     /// `--store`, else `$GATEWAY_STORE` when set and not empty.

@@ -65,7 +65,8 @@ import Testing
         try await jobs.insert(Fixtures.job("l-bob", user: Fixtures.bob, at: now))
         #expect(try await jobs.jobs(email: "1001@EXAMPLE.COM", limit: 2).map(\.id.rawValue) == ["l-2", "l-1"])
         _ = try await jobs.finish(JobID("l-0"), JobOutcome(status: .failed, costMicros: 0), at: now)
-        _ = try await jobs.finish(JobID("l-1"), JobOutcome(status: .failed, costMicros: 0), at: now.addingTimeInterval(100))
+        _ = try await jobs.finish(
+            JobID("l-1"), JobOutcome(status: .failed, costMicros: 0), at: now.addingTimeInterval(100))
         #expect(try await jobs.deleteFinished(before: now.addingTimeInterval(50)) == 1)
         #expect(try await jobs.job(JobID("l-0")) == nil)
         #expect(try await jobs.job(JobID("l-1")) != nil)

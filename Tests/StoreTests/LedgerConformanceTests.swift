@@ -106,7 +106,9 @@ import Testing
         #expect(refunded.state == .refunded)
         #expect(refunded.chargedMicros == 0)
         await expectLedgerError("job_not_held") { _ = try await ledger.settle(jobID: JobID("s-3"), now: now) }
-        await expectLedgerError("unknown_job") { _ = try await ledger.refund(jobID: JobID("nope"), reason: "x", now: now) }
+        await expectLedgerError("unknown_job") {
+            _ = try await ledger.refund(jobID: JobID("nope"), reason: "x", now: now)
+        }
         await expectLedgerError("invalid_request") {
             try await ledger.recordAttempt(Fixtures.attempt(cost: -1, at: now), jobID: JobID("s-1"))
         }
@@ -155,7 +157,8 @@ import Testing
         #expect(report.users.first { $0.user == Fixtures.bob }?.images == 0)
         #expect(report.providers.map(\.provider) == ["gpu"])
         #expect(report.userDays.first { $0.user == Fixtures.alice }?.day == "2026-11-29")
-        let onlyBob = try await ledger.usage(UsageQuery(month: UTCMonth(containing: now), userEmail: "1002@EXAMPLE.com"))
+        let onlyBob = try await ledger.usage(
+            UsageQuery(month: UTCMonth(containing: now), userEmail: "1002@EXAMPLE.com"))
         #expect(onlyBob.users.map(\.user) == [Fixtures.bob])
         await store.close()
     }

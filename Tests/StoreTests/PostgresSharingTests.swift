@@ -33,7 +33,9 @@ import Testing
             for index in 0..<300 {
                 group.addTask { try await instances[0].ledger.reservation(jobID: JobID("x-\(index)")) }
             }
-            return try await group.reduce(into: Set<String>()) { if let owner = $1?.owner.instanceID { $0.insert(owner) } }
+            return try await group.reduce(into: Set<String>()) {
+                if let owner = $1?.owner.instanceID { $0.insert(owner) }
+            }
         }
         #expect(owners.count > 1, "the admitted reservations came through more than one instance")
         for instance in instances { await instance.close() }

@@ -66,8 +66,10 @@ final class PostgresTestServer: Sendable {
     func freshDatabase() async throws -> String {
         let name = "test_\(getpid())_\(counter.next())"
         let created = try await Self.run(
-            [binDirectory + "/psql", "-h", "127.0.0.1", "-p", String(port), "-U", "gateway", "-d", "postgres",
-             "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)"], timeout: .seconds(30))
+            [
+                binDirectory + "/psql", "-h", "127.0.0.1", "-p", String(port), "-U", "gateway", "-d", "postgres",
+                "-v", "ON_ERROR_STOP=1", "-q", "-c", "CREATE DATABASE \(name)",
+            ], timeout: .seconds(30))
         guard created.status == 0 else {
             throw TestSetupError("cannot create database \(name): \(created.output.suffix(1000))")
         }

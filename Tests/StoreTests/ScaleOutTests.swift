@@ -98,7 +98,9 @@ struct ScaleOutTests {
         let bobJob = try #require(try Self.json(submitted)["id"] as? String, "bob's job: \(submitted.status)")
         try await Self.waitForStatus(client, gateways[2], bobJob, token: bob, in: ["running"])
         let cancelled = try await Self.call(client, "DELETE", gateways[1].url("/v1/generations/\(bobJob)"), token: bob)
-        #expect(try Self.json(cancelled)["status"] as? String == "cancelled", "\(String(decoding: cancelled.body, as: UTF8.self))")
+        #expect(
+            try Self.json(cancelled)["status"] as? String == "cancelled",
+            "\(String(decoding: cancelled.body, as: UTF8.self))")
         try await Self.waitForStatus(client, gateways[2], bobJob, token: bob, in: ["cancelled"])
 
         // The instance (g2 or g3) that accepted more of alice's jobs dies with them running; after the lease another
@@ -128,7 +130,8 @@ struct ScaleOutTests {
             #expect(try await observer.ledger.reservation(jobID: JobID(id))?.state == .held, "job \(id) still runs")
         }
         let day = try await observer.ledger.remaining(
-            user: UserKey(issuer: issuer.issuer, subject: DevIssuer.subject(for: "alice@example.com")), limits: QuotaLimits(imagesPerDay: 25),
+            user: UserKey(issuer: issuer.issuer, subject: DevIssuer.subject(for: "alice@example.com")),
+            limits: QuotaLimits(imagesPerDay: 25),
             now: Date())
         #expect(day.first?.used == Int64(survivors.count), "released holds give their images back")
         await observer.close()

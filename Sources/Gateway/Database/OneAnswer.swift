@@ -26,7 +26,8 @@ final class OneAnswer<Value: Sendable>: Sendable {
     /// Resumes with `result` if nothing did before; true when this call answered.
     @discardableResult
     func give(_ result: Result<Value, any Error>) -> Bool {
-        let (continuation, action) = state.withLock { state -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
+        let (continuation, action) = state.withLock {
+            state -> (CheckedContinuation<Value, any Error>?, (@Sendable () -> Void)?) in
             guard !state.given else { return (nil, nil) }
             state.given = true
             defer {

@@ -59,7 +59,7 @@ final class PostgresGatewayDatabase: Sendable {
     func transaction<Value: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
-        try await bounded { [client, logger] in
+        try await bounded(timeout: operationTimeout) { [client, logger] in
             try await client.withConnection { connection in
                 try await connection.query("BEGIN", logger: logger)
                 let value: Value
@@ -76,12 +76,13 @@ final class PostgresGatewayDatabase: Sendable {
     }
 
     /// Runs `body` on a pooled connection outside a transaction (single statements: reads, probes); `control` takes
-    /// it from the small pool that requests do not use (heartbeats).
+    /// it from the small pool that requests do not use (heartbeats); `timeout` replaces `operationTimeout`.
     func perform<Value: Sendable>(
-        control: Bool = false, _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
+        control: Bool = false, timeout: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
         let pool = control ? controlClient : client
-        return try await bounded {
+        return try await bounded(timeout: timeout ?? operationTimeout) {
             try await pool.withConnection { connection in try await body(connection) }
         }
     }
@@ -102,7 +103,8 @@ final class PostgresGatewayDatabase: Sendable {
                 } catch {
                     if Task.isCancelled { return }
                     logger.warning(
-                        "lost the notification connection; reconnecting", metadata: ["error": "\(String(reflecting: error))"])
+                        "lost the notification connection; reconnecting",
+                        metadata: ["error": "\(String(reflecting: error))"])
                 }
                 try? await Task.sleep(for: .seconds(1))
             }
@@ -130,18 +132,18 @@ final class PostgresGatewayDatabase: Sendable {
                 try await connection.query(
                     "INSERT INTO gateway_schema (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger)
-                logger.info("schema step applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+                logger.info(
+                    "schema step applied", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             }
         }
     }
 
-    /// Runs `operation` for at most `operationTimeout`; connection-level failures become `store_unavailable`.
+    /// Runs `operation` for at most `timeout`; connection-level failures become `store_unavailable`.
     /// A late operation is cancelled and its answer dropped.
     private func bounded<Value: Sendable>(
-        _ operation: @escaping @Sendable () async throws -> Value
+        timeout: Duration, _ operation: @escaping @Sendable () async throws -> Value
     ) async throws -> Value {
         let answer = OneAnswer<Value>()
-        let timeout = operationTimeout
         return try await withCheckedThrowingContinuation { continuation in
             answer.install(continuation)
             let work = Task {

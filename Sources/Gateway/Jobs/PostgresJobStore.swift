@@ -159,7 +159,7 @@ final class PostgresJobStore: JobStore, JobSignalChannel {
     }
 
     func probeWritable() async -> Bool {
-        let readOnly = try? await database.perform { [logger] connection in
+        let readOnly = try? await database.perform(timeout: .seconds(2)) { [logger] connection in
             try await connection.firstRow("SELECT pg_is_in_recovery()", logger: logger)?.value(0, as: Bool.self)
         }
         return readOnly == false

@@ -6,7 +6,8 @@ extension PostgresQuotaLedger {
     public func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws {
         try LedgerRules.validate(attempt)
         try await database.transaction { connection in
-            guard let row = try await Self.loadRow(connection, jobID: jobID, forUpdate: true, logger: self.logger) else {
+            guard let row = try await Self.loadRow(connection, jobID: jobID, forUpdate: true, logger: self.logger)
+            else {
                 throw LedgerError.unknownJob(jobID)
             }
             guard row.reservation.state == .held else {

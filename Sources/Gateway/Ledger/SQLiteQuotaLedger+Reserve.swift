@@ -99,7 +99,9 @@ extension SQLiteQuotaLedger {
             month = row
         }
         var usage = LedgerRules.WindowUsage(day: day, month: month)
-        if limits.requestsPerMinute != nil { usage.requestsThisMinute = requestRate.count(user: userKey, minute: minute) }
+        if limits.requestsPerMinute != nil {
+            usage.requestsThisMinute = requestRate.count(user: userKey, minute: minute)
+        }
         if limits.maxConcurrentJobs != nil {
             usage.heldJobs =
                 try connection.queryFirst(
