@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // System libraries: module maps only; each is reached through one small Swift wrapper.
@@ -71,6 +72,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             resources: [.copy("Web/Assets")]),
         .target(
@@ -140,6 +142,12 @@ let package = Package(
             dependencies: ["LocalProvider", "Providers"],
             exclude: ["Fixtures"],
             swiftSettings: optimisedNumerics),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Gateway", "AuthKit", "Providers", "Worker", "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]),
         .testTarget(
             name: "GatewayTests",
             dependencies: [

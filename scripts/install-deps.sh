@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev
   libopenblas-dev
   zlib1g-dev
+  postgresql
 )
 
 missing=()

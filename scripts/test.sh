@@ -15,3 +15,4 @@ swift test --skip-build --filter LocalProviderTests
 swift test --skip-build --skip LocalProviderTests
 ./scripts/test-browser.sh
 ./scripts/test-contract.sh
+./scripts/test-postgres.sh

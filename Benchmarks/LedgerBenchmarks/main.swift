@@ -1,6 +1,7 @@
 // Measures the quota ledger's reserve+settle pairs per second on a file database in WAL mode, sequentially and
-// with concurrent callers, with every guarantee on (BEGIN IMMEDIATE check-and-reserve, an attempt, settle).
-// Usage: ledger-benchmarks [--pairs N] [--repeat N] [--synchronous normal|full|both]
+// with concurrent callers, with every guarantee on (BEGIN IMMEDIATE check-and-reserve, an attempt, settle); with
+// --postgres, the same on PostgreSQL databases in the same run (each LABEL=URL is one row group).
+// Usage: ledger-benchmarks [--pairs N] [--repeat N] [--synchronous normal|full|both] [--postgres LABEL=URL]...
 import Foundation
 import Gateway
 
@@ -10,6 +11,8 @@ struct BenchmarkOptions {
     /// run is the closest to what the ledger itself costs.
     var repeats = 3
     var synchronousModes: [SQLiteDatabase.Options.Synchronous] = [.normal, .full]
+    /// PostgreSQL databases to measure too: a label for the table (its durability setting) and a store URL.
+    var postgres: [(label: String, url: String)] = []
 
     init(_ arguments: [String]) {
         var iterator = arguments.dropFirst().makeIterator()
@@ -23,6 +26,12 @@ struct BenchmarkOptions {
                 case "full": synchronousModes = [.full]
                 default: synchronousModes = [.normal, .full]
                 }
+            case "--postgres":
+                guard let value = iterator.next(), let equals = value.firstIndex(of: "=") else {
+                    FileHandle.standardError.write(Data("--postgres needs LABEL=URL\n".utf8))
+                    exit(2)
+                }
+                postgres.append((String(value[..<equals]), String(value[value.index(after: equals)...])))
             default:
                 FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
                 exit(2)
@@ -48,15 +57,9 @@ func processCPUSeconds() -> Double {
 /// transaction, or with the attempt recorded in a transaction of its own; returns cycles per wall-clock
 /// second and per CPU second (the cost on one core, whatever else the machine runs).
 func measure(
-    synchronous: SQLiteDatabase.Options.Synchronous, callers: Int, pairs: Int, separateAttempt: Bool
+    ledger: any QuotaLedger, callers: Int, pairs: Int, separateAttempt: Bool
 ) async throws -> (wall: Double, cpu: Double) {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-bench-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: folder) }
-    let ledger = try await SQLiteQuotaLedger.open(
-        path: folder.appendingPathComponent("gateway.sqlite").path,
-        owner: LedgerOwner(instanceID: "bench", processStartedAt: Date()),
-        options: SQLiteDatabase.Options(synchronous: synchronous))
+    let run = UUID().uuidString.prefix(8)
     let limits = QuotaLimits(
         imagesPerDay: 10_000_000, imagesPerMonth: 10_000_000, spendPerDayMicros: 1_000_000_000_000,
         spendPerMonthMicros: 1_000_000_000_000, maxConcurrentJobs: 1_000)
@@ -67,7 +70,7 @@ func measure(
         for caller in 0..<callers {
             group.addTask {
                 for index in 0..<perCaller {
-                    let jobID = JobID("job-\(caller)-\(index)")
+                    let jobID = JobID("job-\(run)-\(caller)-\(index)")
                     let user = UserKey(issuer: "https://accounts.google.com", subject: "user-\(index % 100)")
                     let now = Date()
                     let outcome = try await ledger.reserve(
@@ -90,26 +93,62 @@ func measure(
     }
     let elapsed = ContinuousClock.now - start
     let cpu = processCPUSeconds() - startCPU
-    await ledger.close()
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     return (Double(perCaller * callers) / seconds, Double(perCaller * callers) / cpu)
 }
 
-let options = BenchmarkOptions(CommandLine.arguments)
-print("| synchronous | callers | cycle | per wall second | per CPU second |")
-print("| --- | ---: | --- | ---: | ---: |")
-for synchronous in options.synchronousModes {
-    let pairs = synchronous == .full ? max(1, options.pairs / 10) : options.pairs
+/// A fresh SQLite ledger in a temporary folder; the closer removes it.
+func openSQLite(_ synchronous: SQLiteDatabase.Options.Synchronous) async throws -> (any QuotaLedger, () async -> Void) {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("ledger-bench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let ledger = try await SQLiteQuotaLedger.open(
+        path: folder.appendingPathComponent("gateway.sqlite").path,
+        owner: LedgerOwner(instanceID: "bench", processStartedAt: Date()),
+        options: SQLiteDatabase.Options(synchronous: synchronous))
+    return (
+        ledger,
+        {
+            await ledger.close()
+            try? FileManager.default.removeItem(at: folder)
+        }
+    )
+}
+
+/// Best of `repeats` runs of each cycle and caller count, as table rows.
+func rows(
+    store: String, durability: String, pairs: Int, repeats: Int,
+    open: () async throws -> (any QuotaLedger, () async -> Void)
+) async throws {
     for callers in [1, 16] {
         for separateAttempt in [false, true] {
             var rate = (wall: 0.0, cpu: 0.0)
-            for _ in 0..<options.repeats {
+            for _ in 0..<repeats {
+                let (ledger, close) = try await open()
                 let run = try await measure(
-                    synchronous: synchronous, callers: callers, pairs: pairs, separateAttempt: separateAttempt)
+                    ledger: ledger, callers: callers, pairs: pairs, separateAttempt: separateAttempt)
+                await close()
                 rate = (max(rate.wall, run.wall), max(rate.cpu, run.cpu))
             }
             let cycle = separateAttempt ? "reserve, attempt, settle" : "reserve, settle+attempt"
-            print("| \(synchronous.rawValue) | \(callers) | \(cycle) | \(Int(rate.wall)) | \(Int(rate.cpu)) |")
+            print("| \(store) | \(durability) | \(callers) | \(cycle) | \(Int(rate.wall)) | \(Int(rate.cpu)) |")
         }
+    }
+}
+
+let options = BenchmarkOptions(CommandLine.arguments)
+print("| store | durability | callers | cycle | per wall second | per CPU second |")
+print("| --- | --- | ---: | --- | ---: | ---: |")
+for synchronous in options.synchronousModes {
+    let pairs = synchronous == .full ? max(1, options.pairs / 10) : options.pairs
+    try await rows(
+        store: "sqlite", durability: "synchronous=\(synchronous.rawValue)", pairs: pairs, repeats: options.repeats
+    ) { try await openSQLite(synchronous) }
+}
+for (label, url) in options.postgres {
+    try await rows(store: "postgres", durability: label, pairs: options.pairs / 4, repeats: options.repeats) {
+        let ledger = try await PostgresQuotaLedger.open(
+            storeURL: url,
+            owner: LedgerOwner(instanceID: "bench-\(UUID().uuidString.prefix(8))", processStartedAt: Date()))
+        return (ledger, { await ledger.close() })
     }
 }

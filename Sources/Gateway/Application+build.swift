@@ -22,11 +22,12 @@ public func buildApplication(
     let policies = try PolicyStore(
         directory: configuration.policyDirectory, now: now, metricsFactory: metrics.factory,
         logger: logger)
-    let ledger = try await openLedger(configuration, now: now)
+    let state = try await GatewayStore.open(configuration, now: now, logger: logger)
+    let ledger = state.ledger
+    let store = state.jobs
 
     let released = try await ledger.recoverOrphans(now: now())
-    let store = JobStore(database: ledger.database)
-    let interrupted = try await store.interruptUnfinished(at: now())
+    let interrupted = try await store.interruptOrphans(at: now())
     if !released.isEmpty || interrupted > 0 {
         logger.notice(
             "released what a stopped gateway left",
@@ -61,7 +62,7 @@ public func buildApplication(
         gracePeriod: configuration.shutdownGracePeriod, logger: logger)
     let jobs = JobService(
         store: store, ledger: ledger, runner: runner, executor: executor, catalog: catalog, hub: hub,
-        metrics: metrics, now: now)
+        channel: state.channel, metrics: metrics, now: now)
     let janitor = JobJanitor(
         store: store, retention: configuration.jobRetention, interval: dependencies.janitorInterval, now: now,
         logger: logger)
@@ -94,7 +95,7 @@ public func buildApplication(
         .add(middleware: RequireAdminMiddleware(policies: policies))
     AdminRoutes(
         policies: policies, ledger: ledger, store: store, catalog: catalog,
-        statistics: AdminStatistics(database: ledger.database), now: now
+        statistics: state.statistics, now: now
     ).register(on: admin)
 
     WebRoutes(assets: try WebAssets.bundled(), policies: policies, devSignIn: configuration.devSignIn)
@@ -116,27 +117,12 @@ public func buildApplication(
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port), serverName: "diffusion-gateway"),
         services: [
-            DatabaseCloser(ledger: ledger, runner: runner), runner, janitor,
+            DatabaseCloser(store: state, runner: runner) as any Service, runner, janitor,
             ProviderUpkeep(catalog: catalog, policies: policies, interval: .seconds(10)),
             PolicyWatcher(
                 store: policies, interval: dependencies.policyWatchInterval,
                 signals: dependencies.reloadOnSIGHUP ? [.sighup] : []),
-        ],
+        ] + state.services(runner: runner, hub: hub, now: now, logger: logger),
         logger: logger
     )
-}
-
-/// Opens (creating the data folder and migrating) the ledger database; this process owns it while it runs.
-private func openLedger(_ configuration: GatewayConfiguration, now: @Sendable () -> Date) async throws
-    -> SQLiteQuotaLedger
-{
-    do {
-        try FileManager.default.createDirectory(
-            atPath: configuration.dataDirectory, withIntermediateDirectories: true)
-    } catch {
-        throw GatewaySetupError.dataDirectory(configuration.dataDirectory, "\(error.localizedDescription)")
-    }
-    return try await SQLiteQuotaLedger.open(
-        path: GatewaySchema.databasePath(dataDirectory: configuration.dataDirectory),
-        owner: LedgerOwner(instanceID: configuration.instanceID, processStartedAt: now()))
 }

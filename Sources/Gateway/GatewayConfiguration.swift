@@ -28,6 +28,10 @@ public struct GatewayConfiguration: Sendable {
     public var synchronousTimeout: Duration
     /// A name for this gateway instance in the ledger (a restart is told apart by its start time).
     public var instanceID: String
+    /// The shared database, `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`; nil keeps SQLite in the data folder.
+    public var store: String?
+    /// On a shared database: how long an instance's holds outlive its last heartbeat before another releases them.
+    public var lease: Duration
     /// A job's event stream sends a comment line this often while nothing else happens, so proxies and load
     /// balancers that drop idle connections keep it open through a long cold start.
     public var eventHeartbeat: Duration = .seconds(15)
@@ -41,7 +45,7 @@ public struct GatewayConfiguration: Sendable {
         maxBodyBytes: Int = 64 * 1024, maxHeaderBytes: Int = 16 * 1024, idleTimeout: Duration = .seconds(60),
         jobConcurrency: Int = 4, jobRetention: Duration = .seconds(7 * 24 * 3600),
         shutdownGracePeriod: Duration = .seconds(30), synchronousTimeout: Duration = .seconds(300),
-        instanceID: String = "gateway"
+        instanceID: String = "gateway", store: String? = nil, lease: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -57,6 +61,8 @@ public struct GatewayConfiguration: Sendable {
         self.shutdownGracePeriod = shutdownGracePeriod
         self.synchronousTimeout = synchronousTimeout
         self.instanceID = instanceID
+        self.store = store
+        self.lease = lease
     }
 
     /// Whether `host` is a loopback address, the only kind the dev issuer may run on.

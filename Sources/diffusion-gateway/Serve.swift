@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Gateway
 import Hummingbird
 import Logging
@@ -30,10 +31,36 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds graceful shutdown (SIGTERM) lets running jobs finish before recording them as interrupted.")
     var shutdownGrace = 30
 
+    @Option(
+        help: ArgumentHelp(
+            "Shared PostgreSQL database for several instances, postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE "
+                + "(default: $GATEWAY_STORE; unset keeps SQLite in --data).", valueName: "url"))
+    var store: String?
+
+    /// `--store`, else `$GATEWAY_STORE` when set and not empty.
+    var storeURL: String? {
+        store ?? ProcessInfo.processInfo.environment["GATEWAY_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    @Option(help: "This instance's name in the ledger (default: $GATEWAY_INSTANCE_ID, else the host name).")
+    var instanceID: String =
+        ProcessInfo.processInfo.environment["GATEWAY_INSTANCE_ID"] ?? ProcessInfo.processInfo.hostName
+
+    @Option(help: "With --store: seconds after its last heartbeat that a dead instance's holds are released.")
+    var leaseSeconds = 30
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard jobs > 0 else { throw ValidationError("--jobs must be at least 1") }
         guard shutdownGrace >= 0 else { throw ValidationError("--shutdown-grace must not be negative") }
+        guard (1...3600).contains(leaseSeconds) else { throw ValidationError("--lease-seconds must be 1 to 3600") }
+        if let store = storeURL {
+            do {
+                _ = try PostgresStoreURL(store)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         let configuration = GatewayConfiguration(host: host, port: port)
         if dev, !configuration.isLoopback {
             throw ValidationError(GatewaySetupError.devSignInNotLoopback(host: host).message)
@@ -43,7 +70,8 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         let configuration = GatewayConfiguration(
             host: host, port: port, policyDirectory: policies, dataDirectory: data, devSignIn: dev,
-            corsOrigins: corsOrigin, jobConcurrency: jobs, shutdownGracePeriod: .seconds(shutdownGrace))
+            corsOrigins: corsOrigin, jobConcurrency: jobs, shutdownGracePeriod: .seconds(shutdownGrace),
+            instanceID: instanceID, store: storeURL, lease: .seconds(leaseSeconds))
         var logger = Logger(label: "diffusion-gateway")
         logger.logLevel = .info
         let app: any ApplicationProtocol
@@ -52,6 +80,8 @@ struct Serve: AsyncParsableCommand {
         } catch let error as PolicyLoadError {
             Self.exit(withError: StartupRefusal("refusing to start: \(error)"))
         } catch let error as GatewaySetupError {
+            Self.exit(withError: StartupRefusal("refusing to start: \(error.message)"))
+        } catch let error as StoreError {
             Self.exit(withError: StartupRefusal("refusing to start: \(error.message)"))
         }
         if dev {

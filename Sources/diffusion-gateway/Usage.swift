@@ -15,6 +15,16 @@ struct Usage: AsyncParsableCommand {
     @Option(help: "Folder of the gateway's database.")
     var data = "data"
 
+    @Option(
+        help: ArgumentHelp("The shared PostgreSQL store instead of --data (default: $GATEWAY_STORE).", valueName: "url")
+    )
+    var store: String?
+
+    /// `--store`, else `$GATEWAY_STORE` when set and not empty.
+    var storeURL: String? {
+        store ?? ProcessInfo.processInfo.environment["GATEWAY_STORE"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
     @Flag(help: "Print JSON instead of tables.")
     var json = false
 
@@ -25,6 +35,25 @@ struct Usage: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let query = UsageQuery(month: month.flatMap(UTCMonth.init) ?? UTCMonth(containing: Date()), userEmail: user)
+        let report: UsageReport
+        if let store = storeURL {
+            let ledger = try await PostgresQuotaLedger.open(
+                storeURL: store, owner: LedgerOwner(instanceID: "usage", processStartedAt: Date()))
+            do {
+                report = try await ledger.usage(query)
+            } catch {
+                await ledger.close()
+                throw error
+            }
+            await ledger.close()
+        } else {
+            report = try await sqliteUsage(query)
+        }
+        try show(report)
+    }
+
+    private func sqliteUsage(_ query: UsageQuery) async throws -> UsageReport {
         let path = GatewaySchema.databasePath(dataDirectory: data)
         guard FileManager.default.fileExists(atPath: path) else {
             FileHandle.standardError.write(
@@ -34,9 +63,12 @@ struct Usage: AsyncParsableCommand {
         let ledger = try await SQLiteQuotaLedger.open(
             path: path, owner: LedgerOwner(instanceID: "usage", processStartedAt: Date()),
             options: SQLiteDatabase.Options(readOnly: true, create: false))
-        let query = UsageQuery(month: month.flatMap(UTCMonth.init) ?? UTCMonth(containing: Date()), userEmail: user)
         let report = try await ledger.usage(query)
         await ledger.close()
+        return report
+    }
+
+    private func show(_ report: UsageReport) throws {
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]

@@ -43,7 +43,7 @@ import Testing
                     jobID: jobID, user: user, limits: QuotaLimits(imagesPerDay: 3), estimateMicros: 30_000, now: Date())
             )
             guard case .admitted = outcome else { throw TestFailure("the orphan was not admitted: \(outcome)") }
-            let store = JobStore(database: dead.database)
+            let store = SQLiteJobStore(database: dead.database)
             try await store.insert(
                 Job(
                     id: jobID, user: user, email: "alice@example.com",
@@ -84,7 +84,7 @@ import Testing
         let reader = try await SQLiteQuotaLedger.open(
             path: gateway.databasePath, owner: LedgerOwner(instanceID: "reader", processStartedAt: Date()),
             options: .init(readOnly: true))
-        let job = try await JobStore(database: reader.database).job(JobID(id))
+        let job = try await SQLiteJobStore(database: reader.database).job(JobID(id))
         #expect(job?.status == .interrupted)
         #expect(try await reader.reservation(jobID: JobID(id))?.state == .refunded)
         await reader.close()
@@ -95,7 +95,7 @@ import Testing
         defer { folder.remove() }
         let ledger = try await SQLiteQuotaLedger.open(
             path: folder.databasePath, owner: LedgerOwner(instanceID: "gateway", processStartedAt: Date()))
-        let store = JobStore(database: ledger.database)
+        let store = SQLiteJobStore(database: ledger.database)
         let user = UserKey(issuer: "test", subject: "s")
         let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
         for (index, age) in [Double(10), Double(3 * 86_400)].enumerated() {
@@ -105,7 +105,7 @@ import Testing
                     id: id, user: user, request: GenerationRequest(prompt: "p", seed: 1), status: .queued,
                     progressStep: 0, progressTotal: 1, createdAt: clock.now.addingTimeInterval(-age), costMicros: 0))
             _ = try await store.finish(
-                id, JobStore.Outcome(status: .cancelled, costMicros: 0), at: clock.now.addingTimeInterval(-age))
+                id, JobOutcome(status: .cancelled, costMicros: 0), at: clock.now.addingTimeInterval(-age))
         }
         let janitor = JobJanitor(
             store: store, retention: .seconds(86_400), interval: .seconds(3600), now: { clock.now },

@@ -10,7 +10,7 @@ struct AdminRoutes: Sendable {
     let ledger: any QuotaLedger
     let store: JobStore
     let catalog: ProviderCatalog
-    let statistics: AdminStatistics
+    let statistics: any AdminStatistics
     let now: @Sendable () -> Date
 
     struct ProviderState: Codable {

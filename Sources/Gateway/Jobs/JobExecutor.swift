@@ -6,7 +6,7 @@ import Providers
 /// ledger as it ends, publishes progress, and closes the reservation (settle with the real cost, or refund when
 /// no paid work happened).
 struct JobExecutor: Sendable {
-    let store: JobStore
+    let store: any JobStore
     let ledger: any QuotaLedger
     let catalog: ProviderCatalog
     let policies: any LivePolicy
@@ -100,14 +100,14 @@ struct JobExecutor: Sendable {
 
     /// Records a job that never started because the gateway is stopping.
     func interruptQueued(_ job: Job) async {
-        let outcome = JobStore.Outcome(
+        let outcome = JobOutcome(
             status: .interrupted, provider: nil, costMicros: 0, errorCode: "interrupted",
             errorMessage: "the gateway stopped before the job started; it was not charged")
         await closeUnstarted(job, outcome: outcome, reason: "interrupted by shutdown before it started")
     }
 
     /// Closes a job that never reached a provider (cancelled while queued, or stopped by shutdown).
-    func closeUnstarted(_ job: Job, outcome: JobStore.Outcome, reason: String) async {
+    func closeUnstarted(_ job: Job, outcome: JobOutcome, reason: String) async {
         do {
             guard try await store.finish(job.id, outcome, at: now()) else { return }
             _ = try await ledger.refund(jobID: job.id, reason: reason, now: now())
@@ -119,12 +119,12 @@ struct JobExecutor: Sendable {
     }
 
     private func close(_ job: Job, result: Result<RoutedImage, any Error>, cancelledByShutdown: Bool) async
-        -> JobStore.Outcome
+        -> JobOutcome
     {
-        var outcome: JobStore.Outcome
+        var outcome: JobOutcome
         switch result {
         case .success(let routed):
-            outcome = JobStore.Outcome(
+            outcome = JobOutcome(
                 status: .succeeded, provider: routed.provider, costMicros: 0, image: routed.image.data,
                 imageMediaType: routed.image.mediaType)
             do {
@@ -160,9 +160,9 @@ struct JobExecutor: Sendable {
         if let finished = try? await store.job(id) { hub.publish(.finished(finished), for: id) }
     }
 
-    private static func failureOutcome(_ error: any Error, cancelledByShutdown: Bool) -> JobStore.Outcome {
-        func failed(_ status: JobStatus, _ code: String, _ message: String) -> JobStore.Outcome {
-            JobStore.Outcome(status: status, provider: nil, costMicros: 0, errorCode: code, errorMessage: message)
+    private static func failureOutcome(_ error: any Error, cancelledByShutdown: Bool) -> JobOutcome {
+        func failed(_ status: JobStatus, _ code: String, _ message: String) -> JobOutcome {
+            JobOutcome(status: status, provider: nil, costMicros: 0, errorCode: code, errorMessage: message)
         }
         switch error {
         case is CancellationError where cancelledByShutdown:

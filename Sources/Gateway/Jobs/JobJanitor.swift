@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Deletes jobs (and their images) that finished longer ago than the retention period, every `interval`,
 /// until graceful shutdown.
 struct JobJanitor: Service {
-    let store: JobStore
+    let store: any JobStore
     let retention: Duration
     let interval: Duration
     let now: @Sendable () -> Date

@@ -6,18 +6,21 @@ import Providers
 /// What the API does with jobs: accept one (validate, check a provider can take it, reserve quota, store,
 /// queue), look one up for its owner, wait for one to finish, and cancel one.
 final class JobService: Sendable {
-    let store: JobStore
+    let store: any JobStore
     let ledger: any QuotaLedger
     let runner: JobRunner
     let executor: JobExecutor
     let catalog: ProviderCatalog
     let hub: JobEventHub
+    /// Reaches jobs running on other instances of a shared store; nil for SQLite.
+    let channel: (any JobSignalChannel)?
     let metrics: GatewayMetrics
     let now: @Sendable () -> Date
 
     init(
-        store: JobStore, ledger: any QuotaLedger, runner: JobRunner, executor: JobExecutor, catalog: ProviderCatalog,
-        hub: JobEventHub, metrics: GatewayMetrics, now: @escaping @Sendable () -> Date
+        store: any JobStore, ledger: any QuotaLedger, runner: JobRunner, executor: JobExecutor,
+        catalog: ProviderCatalog, hub: JobEventHub, channel: (any JobSignalChannel)? = nil, metrics: GatewayMetrics,
+        now: @escaping @Sendable () -> Date
     ) {
         self.store = store
         self.ledger = ledger
@@ -25,6 +28,7 @@ final class JobService: Sendable {
         self.executor = executor
         self.catalog = catalog
         self.hub = hub
+        self.channel = channel
         self.metrics = metrics
         self.now = now
     }
@@ -57,6 +61,9 @@ final class JobService: Sendable {
                     idempotency: idempotencyKey.map { .init(key: $0, requestHash: parameters.fingerprint) }, now: date))
         } catch let error as LedgerError where error.reason == "idempotency_conflict" {
             throw GatewayError.idempotencyConflict(key: idempotencyKey ?? "")
+        } catch let error as StoreError where error.isUnavailable {
+            // Fail closed: without the shared ledger no quota can be checked, so no job is accepted.
+            throw GatewayError.notReady("the quota ledger is unreachable; no job was accepted, try again shortly")
         }
         switch outcome {
         case .denied(let denial):
@@ -77,6 +84,9 @@ final class JobService: Sendable {
                 try await store.insert(job)
             } catch {
                 _ = try? await ledger.refund(jobID: jobID, reason: "the job could not be stored", now: now())
+                if let error = error as? StoreError, error.isUnavailable {
+                    throw GatewayError.notReady("the job store is unreachable; no job was accepted, try again shortly")
+                }
                 throw error
             }
             switch runner.enqueue(QueuedJob(job: job, chain: chain)) {
@@ -131,14 +141,16 @@ final class JobService: Sendable {
         if job.status == .queued {
             await executor.closeUnstarted(
                 job,
-                outcome: JobStore.Outcome(
+                outcome: JobOutcome(
                     status: .cancelled, provider: nil, costMicros: 0, errorCode: "cancelled",
                     errorMessage: "the job was cancelled before it started; it was not charged"),
                 reason: "cancelled before it started")
             job = try await self.job(id, user: user)
             if job.status.isFinished { return job }
         }
-        _ = runner.cancelRunning(job.id)
+        if !runner.cancelRunning(job.id), let channel {
+            try await channel.requestCancel(job.id)
+        }
         return try await waitUntilFinished(job, timeout: .seconds(10))
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 extension SQLiteQuotaLedger {
     public func recordAttempt(_ attempt: AttemptRecord, jobID: JobID) async throws {
-        try Self.validate(attempt)
+        try LedgerRules.validate(attempt)
         try await database.write { connection in
             _ = try Self.heldRow(connection, jobID: jobID)
             _ = try Self.append(attempt, to: Self.loadAttempts(connection, jobID: jobID), jobID: jobID, connection)
@@ -10,7 +10,7 @@ extension SQLiteQuotaLedger {
     }
 
     public func settle(jobID: JobID, finalAttempt: AttemptRecord?, now: Date) async throws -> Reservation {
-        if let finalAttempt { try Self.validate(finalAttempt) }
+        if let finalAttempt { try LedgerRules.validate(finalAttempt) }
         return try await database.write { connection in
             let row = try Self.heldRow(connection, jobID: jobID)
             var attempts = try Self.loadAttempts(connection, jobID: jobID)
@@ -23,7 +23,7 @@ extension SQLiteQuotaLedger {
     }
 
     public func refund(jobID: JobID, reason: String, now: Date) async throws -> Reservation {
-        try Self.checkText(reason, "refund reason", maximumLength: 1000)
+        try LedgerRules.checkText(reason, "refund reason", maximumLength: 1000)
         return try await database.write { connection in
             let row = try Self.heldRow(connection, jobID: jobID)
             let attempts = try Self.loadAttempts(connection, jobID: jobID)
@@ -60,12 +60,11 @@ extension SQLiteQuotaLedger {
         now: Date
     ) throws -> Reservation {
         var reservation = row.reservation
-        let succeeded = attempts.first { $0.outcome == .succeeded }
-        let failedCost = attempts.filter { $0.outcome != .succeeded }.reduce(Int64(0)) { $0 + $1.costMicros }
-        let charge = (succeeded?.costMicros ?? 0) + (reservation.chargesFailedAttempts ? failedCost : 0)
+        let (charge, producedImage) = LedgerRules.charge(
+            attempts: attempts, chargesFailedAttempts: reservation.chargesFailedAttempts)
         reservation.state = state
         reservation.chargedMicros = charge
-        reservation.producedImage = succeeded != nil
+        reservation.producedImage = producedImage
         reservation.closedAt = Date(unixMilliseconds: now.unixMilliseconds)
         reservation.closeReason = reason
         try connection.run(
@@ -82,14 +81,6 @@ extension SQLiteQuotaLedger {
             connection, userKey: reservation.user.storageKey, dayStart: row.dayStart, monthStart: row.monthStart,
             images: reservation.producedImage ? 0 : -1, spendMicros: charge - reservation.estimateMicros)
         return reservation
-    }
-
-    private static func validate(_ attempt: AttemptRecord) throws {
-        try checkText(attempt.provider, "provider")
-        try checkMicros(attempt.costMicros, "attempt cost")
-        guard attempt.durationMilliseconds >= 0, attempt.paidMilliseconds >= 0 else {
-            throw LedgerError.invalidRequest("attempt duration and paid time must not be negative")
-        }
     }
 
     /// Appends an attempt to a held job's `attempts` and returns them all; a second successful one is refused.

@@ -2,7 +2,7 @@ import Foundation
 
 extension SQLiteQuotaLedger {
     public func reserve(_ request: ReservationRequest) async throws -> ReservationOutcome {
-        try Self.validate(request)
+        try LedgerRules.validate(request)
         return try await database.write { connection in
             let now = request.now.unixMilliseconds
             let minute = UTCCalendar.minuteStart(UTCCalendar.floorDivide(now, 1000))
@@ -14,21 +14,6 @@ extension SQLiteQuotaLedger {
                 self.requestRate.record(user: request.user.storageKey, minute: minute)
             }
             return outcome
-        }
-    }
-
-    private static func validate(_ request: ReservationRequest) throws {
-        try checkText(request.jobID.rawValue, "job id")
-        try checkText(request.user.issuer, "issuer")
-        try checkText(request.user.subject, "subject")
-        guard !request.user.issuer.contains(" ") else {
-            throw LedgerError.invalidRequest("issuer must not contain spaces")
-        }
-        if let email = request.email { try checkText(email, "email", maximumLength: 320) }
-        try checkMicros(request.estimateMicros, "estimate")
-        if let idempotency = request.idempotency {
-            try checkText(idempotency.key, "idempotency key")
-            try checkText(idempotency.requestHash, "request hash")
         }
     }
 
@@ -94,27 +79,7 @@ extension SQLiteQuotaLedger {
         let statuses = try windowStatuses(
             connection, user: request.user, limits: request.limits, nowSeconds: nowSeconds, minute: minute,
             dayStart: dayStart, monthStart: monthStart)
-        var refusals: [QuotaDenial] = []
-        for status in statuses {
-            guard let limit = status.limit else { continue }
-            let requested: Int64 =
-                switch status.window {
-                case .spendPerDay, .spendPerMonth: request.estimateMicros
-                default: 1
-                }
-            let (total, overflow) = status.used.addingReportingOverflow(requested)
-            if overflow || total > limit {
-                refusals.append(
-                    QuotaDenial(
-                        window: status.window, limit: limit, used: status.used, requested: requested,
-                        resetsAt: status.resetsAt))
-            }
-        }
-        var named: QuotaDenial?
-        for refusal in refusals where (refusal.resetsAt ?? .distantPast) >= (named?.resetsAt ?? .distantPast) {
-            named = refusal
-        }
-        return named
+        return LedgerRules.denial(statuses, estimateMicros: request.estimateMicros)
     }
 
     /// Used and left in each limited window, read inside the caller's transaction.
@@ -133,29 +98,17 @@ extension SQLiteQuotaLedger {
         if needsMonth, let row = try window(connection, userKey: userKey, period: "month", start: monthStart) {
             month = row
         }
-        var statuses: [QuotaWindowStatus] = []
-        for window in QuotaWindow.allCases {
-            let limit = window.limit(in: limits)
-            guard limit != nil else { continue }
-            let used: Int64 =
-                switch window {
-                case .requestsPerMinute: requestRate.count(user: userKey, minute: minute)
-                case .imagesPerDay: day.images
-                case .imagesPerMonth: month.images
-                case .spendPerDay: day.spend
-                case .spendPerMonth: month.spend
-                case .concurrentJobs:
-                    try connection.queryFirst(
-                        "SELECT count(*) FROM reservations WHERE user_key = ?1 AND state = 'held'",
-                        [.text(userKey)]
-                    ) { $0.int64(0) } ?? 0
-                }
-            statuses.append(
-                QuotaWindowStatus(
-                    window: window, limit: limit, used: used,
-                    resetsAt: window.resetSeconds(after: nowSeconds).map(Date.init(unixSeconds:))))
+        var usage = LedgerRules.WindowUsage(day: day, month: month)
+        if limits.requestsPerMinute != nil {
+            usage.requestsThisMinute = requestRate.count(user: userKey, minute: minute)
         }
-        return statuses
+        if limits.maxConcurrentJobs != nil {
+            usage.heldJobs =
+                try connection.queryFirst(
+                    "SELECT count(*) FROM reservations WHERE user_key = ?1 AND state = 'held'", [.text(userKey)]
+                ) { $0.int64(0) } ?? 0
+        }
+        return LedgerRules.statuses(limits: limits, usage: usage, nowSeconds: nowSeconds)
     }
 
     private func window(

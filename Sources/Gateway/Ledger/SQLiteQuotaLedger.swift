@@ -34,8 +34,8 @@ public final class SQLiteQuotaLedger: QuotaLedger {
 }
 
 extension SQLiteQuotaLedger {
-    /// The largest amount of money one job or attempt may carry: one billion dollars, far from Int64 overflow.
-    static let maximumMicros: Int64 = 1_000_000_000_000_000
+    /// The largest amount of money one job or attempt may carry (`LedgerRules.maximumMicros`).
+    static let maximumMicros = LedgerRules.maximumMicros
 
     static let reservationColumns = """
         job_id, user_key, user_email, state, estimate_micros, charged_micros, produced_image,
@@ -92,19 +92,6 @@ extension SQLiteQuotaLedger {
                     images = images + excluded.images, spend_micros = spend_micros + excluded.spend_micros
                 """,
                 [.text(userKey), .text(period), .integer(start), .integer(images), .integer(spendMicros)])
-        }
-    }
-
-    static func checkMicros(_ value: Int64, _ name: String) throws {
-        guard (0...maximumMicros).contains(value) else {
-            throw LedgerError.invalidRequest(
-                "\(name) must be between 0 and \(maximumMicros) micro-dollars, got \(value)")
-        }
-    }
-
-    static func checkText(_ value: String, _ name: String, maximumLength: Int = 256) throws {
-        guard !value.isEmpty, value.utf8.count <= maximumLength else {
-            throw LedgerError.invalidRequest("\(name) must be 1 to \(maximumLength) bytes, got \(value.utf8.count)")
         }
     }
 }
