@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build bench
+.PHONY: run test build bench fuzz test-sanitizers
 
 run:
 	./scripts/run.sh
@@ -14,3 +14,9 @@ build:
 
 bench:
 	./scripts/bench.sh
+
+fuzz:
+	./scripts/fuzz.sh
+
+test-sanitizers:
+	./scripts/test-sanitizers.sh

@@ -13,3 +13,4 @@ fi
 # gateway's timing-sensitive tests (watchers, deadlines, long polls) are not starved of threads.
 swift test --skip-build --filter LocalProviderTests
 swift test --skip-build --skip LocalProviderTests
+./scripts/test-fuzz-sanitize.sh
