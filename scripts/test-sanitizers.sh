@@ -19,7 +19,9 @@ thread_filter=(
   --filter 'GatewayTests\.(Ledger[A-Za-z]*|GenerationFlow|Failover|ProviderBudget|RemoteProviderFailover|PolicyReload|PolicySignalReload|Lifecycle|GatewayWorker|Admin)Tests'
   --filter 'ProvidersTests\.(ProviderRouter|ProviderRouterAdmission|BananaProvider|RunPodProvider|ReplicateProvider|Worker)Tests'
 )
-# A report ends the test process with an error, which fails `swift test`.
+# A report ends the test process with an error, which fails `swift test`. Leaks are checked too; the few in
+# the toolchain and in one test double are suppressed in scripts/sanitizers/, each with its reason.
+export LSAN_OPTIONS="suppressions=$PWD/scripts/sanitizers/lsan-suppressions.txt${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
 export TSAN_OPTIONS="halt_on_error=1${TSAN_OPTIONS:+:$TSAN_OPTIONS}"
 
 sanitizers=("$@")

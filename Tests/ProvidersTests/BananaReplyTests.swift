@@ -43,7 +43,8 @@ import Testing
             guard let reply = ProviderJSON.parse(bytes) else { continue }
             do {
                 _ = try BananaProvider.image(
-                    fromOutputs: reply["modelOutputs"] ?? reply, request: GenerationRequest(prompt: "fuzz", width: 64, height: 64, seed: 1),
+                    fromOutputs: reply["modelOutputs"] ?? reply,
+                    request: GenerationRequest(prompt: "fuzz", width: 64, height: 64, seed: 1),
                     imageField: "image_base64", maxImageBytes: 1 << 16)
             } catch let error as ProviderError {
                 #expect(error.reason == "invalid_reply", "\(seed): \(error)")

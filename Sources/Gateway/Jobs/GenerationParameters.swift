@@ -118,7 +118,8 @@ func jsonBody(_ request: Request, context: GatewayRequestContext) async throws -
 }
 
 /// Decodes a JSON body, turning every decoding failure into a 400 for the caller.
-func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(GatewayError) -> Value {
+func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(GatewayError) -> Value
+{
     do {
         return try JSONDecoder().decode(Value.self, from: Data(bytes))
     } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
