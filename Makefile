@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build bench test-browser load
+.PHONY: run test build bench test-browser load fuzz test-sanitizers
 
 run:
 	./scripts/run.sh
@@ -22,3 +22,9 @@ test-browser:
 # Load test: 60 s of wrk at 200 connections against a release build; not part of CI (see BENCHMARKS.md).
 load:
 	./scripts/load.sh
+
+fuzz:
+	./scripts/fuzz.sh
+
+test-sanitizers:
+	./scripts/test-sanitizers.sh

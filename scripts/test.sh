@@ -16,3 +16,4 @@ swift test --skip-build --skip LocalProviderTests
 ./scripts/test-browser.sh
 ./scripts/test-contract.sh
 ./scripts/test-postgres.sh
+./scripts/test-fuzz-sanitize.sh

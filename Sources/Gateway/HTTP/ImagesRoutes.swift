@@ -43,8 +43,8 @@ struct ImagesRoutes: Sendable {
     @Sendable func generate(_ request: Request, context: GatewayRequestContext) async throws -> Answer {
         let (identity, access) = try context.caller()
         let key = try GenerationRoutes.idempotencyKey(request)
-        let body = try await decodeJSON(Body.self, request, context: context)
-        let parameters = try Self.parameters(body)
+        let parameters = try GenerationParameters(
+            imagesBody: try await jsonBody(request, context: context).readableBytesView)
         let submission = try await jobs.submit(parameters, identity: identity, access: access, idempotencyKey: key)
         let job = try await jobs.waitUntilFinished(submission.job, timeout: timeout)
         guard job.status.isFinished else {

@@ -30,7 +30,7 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     static let guidanceRange = 0.0...50.0
 
     /// The request to run, or a 400/422 naming the first parameter at fault.
-    func validated(for limits: QuotaLimits, chain: [String], seed chosenSeed: () -> UInt64) throws(GatewayError)
+    public func validated(for limits: QuotaLimits, chain: [String], seed chosenSeed: () -> UInt64) throws(GatewayError)
         -> GenerationRequest
     {
         guard let prompt, !prompt.allSatisfy(\.isWhitespace) else {
@@ -101,25 +101,27 @@ public struct GenerationParameters: Sendable, Hashable, Codable {
     /// Decodes the parameters from a JSON body; a malformed body or a value of the wrong type is a 400 that names
     /// the parameter.
     static func decode(_ request: Request, context: GatewayRequestContext) async throws -> GenerationParameters {
-        try await decodeJSON(GenerationParameters.self, request, context: context)
+        try GenerationParameters(generationBody: try await jsonBody(request, context: context).readableBytesView)
     }
 }
 
-/// Decodes a JSON body under the context's size cap, turning every decoding failure into a 400 for the caller.
-func decodeJSON<Value: Decodable>(_ type: Value.Type, _ request: Request, context: GatewayRequestContext)
-    async throws -> Value
-{
+/// A JSON body collected under the context's size cap: a 415 for another media type, a 413 past the cap.
+func jsonBody(_ request: Request, context: GatewayRequestContext) async throws -> ByteBuffer {
     if let contentType = request.headers[.contentType], !contentType.lowercased().hasPrefix("application/json") {
         throw GatewayError.unsupportedMediaType()
     }
-    let buffer: ByteBuffer
     do {
-        buffer = try await request.body.collect(upTo: context.maxUploadSize)
+        return try await request.body.collect(upTo: context.maxUploadSize)
     } catch is NIOTooManyBytesError {
         throw GatewayError.bodyTooLarge(limit: context.maxUploadSize)
     }
+}
+
+/// Decodes a JSON body, turning every decoding failure into a 400 for the caller.
+func decodeJSON<Value: Decodable>(_ type: Value.Type, from bytes: some Collection<UInt8>) throws(GatewayError) -> Value
+{
     do {
-        return try JSONDecoder().decode(Value.self, from: Data(buffer.readableBytesView))
+        return try JSONDecoder().decode(Value.self, from: Data(bytes))
     } catch DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context) {
         let name = context.codingPath.map(\.stringValue).joined(separator: ".")
         throw GatewayError.invalidParameter(name, "`\(name)` has the wrong type", status: .badRequest)

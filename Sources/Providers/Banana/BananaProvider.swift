@@ -38,13 +38,9 @@ public final class BananaProvider: ImageProvider {
         case .direct(let appURL, let route):
             outputs = try await runDirect(request, url: appURL + route)
         }
-        let first = outputs.arrayValue?.first ?? outputs
-        let key = configuration.inputs.imageOutput
-        guard let encoded = first[key]?.stringValue else {
-            throw ProviderError.invalidReply("model output has no string '\(key)'")
-        }
-        return try ImageDecoding.image(
-            base64: encoded, request: request, maxBytes: configuration.maxImageBytes, field: key)
+        return try Self.image(
+            fromOutputs: outputs, request: request, imageField: configuration.inputs.imageOutput,
+            maxImageBytes: configuration.maxImageBytes)
     }
 
     // MARK: v4 start/check
