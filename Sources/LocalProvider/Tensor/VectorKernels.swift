@@ -1,3 +1,5 @@
+import Foundation
+
 /// SIMD loops over raw float buffers shared by the tensor operations.
 enum VectorKernels {
     typealias Vector = SIMD16<Float>
@@ -44,6 +46,77 @@ enum VectorKernels {
         }
         while index < count {
             target[index] = target[index] * multiplier + addend
+            index += 1
+        }
+    }
+
+    /// The largest of `count` floats (`-inf` when there are none).
+    static func maximum(_ source: UnsafePointer<Float>, count: Int) -> Float {
+        var largest = Vector(repeating: -.infinity)
+        var index = 0
+        while index + width <= count {
+            largest = pointwiseMax(largest, load(source + index))
+            index += width
+        }
+        var result = largest.max()
+        while index < count {
+            result = max(result, source[index])
+            index += 1
+        }
+        return result
+    }
+
+    /// Replaces `target[i]` by `e^(target[i] - shift)` and returns the sum of the new values.
+    static func exponentiate(_ target: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        let shiftVector = Vector(repeating: shift)
+        var partial = Vector()
+        var index = 0
+        while index + width <= count {
+            let value = exp(load(target + index) - shiftVector)
+            store(value, to: target + index)
+            partial += value
+            index += width
+        }
+        var total = partial.sum()
+        while index < count {
+            target[index] = Foundation.exp(target[index] - shift)
+            total += target[index]
+            index += 1
+        }
+        return total
+    }
+
+    /// `target[i] = silu(target[i] * multiplier + addend)`: a normalisation's affine step and SiLU in one pass.
+    static func affineSiLU(
+        _ target: UnsafeMutablePointer<Float>, count: Int, multiplier: Float, addend: Float
+    ) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = load(target + index) * multiplier + addend
+            store(value / (1 + exp(-value)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.silu(target[index] * multiplier + addend)
+            index += 1
+        }
+    }
+
+    /// `target[i] = (target[i] - mean) * inverse * gamma[i] + beta[i]`: layer normalisation of one row.
+    static func normalise(
+        _ target: UnsafeMutablePointer<Float>, count: Int, mean: Float, inverse: Float, gamma: UnsafePointer<Float>,
+        beta: UnsafePointer<Float>
+    ) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = (load(target + index) - mean) * inverse
+            store(value * load(gamma + index) + load(beta + index), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = (target[index] - mean) * inverse * gamma[index] + beta[index]
             index += 1
         }
     }
@@ -125,6 +198,72 @@ enum VectorKernels {
         }
     }
 
+    /// `erf(x)` lane by lane (Abramowitz and Stegun 7.1.26 with the vector exponential): absolute error below
+    /// 2e-7, which is float32 rounding for GELU's `1 + erf`.
+    @inline(__always)
+    static func erf(_ x: Vector) -> Vector {
+        let magnitude = x.replacing(with: -x, where: x .< 0)
+        let t = 1 / (1 + 0.327_591_1 * magnitude)
+        var polynomial = Vector(repeating: 1.061_405_429)
+        polynomial = polynomial * t - 1.453_152_027
+        polynomial = polynomial * t + 1.421_413_741
+        polynomial = polynomial * t - 0.284_496_736
+        polynomial = polynomial * t + 0.254_829_592
+        let result = 1 - polynomial * t * exp(-magnitude * magnitude)
+        return result.replacing(with: -result, where: x .< 0)
+    }
+
+    /// The exact GELU, `x * (1 + erf(x / sqrt 2)) / 2`, lane by lane.
+    @inline(__always)
+    static func gelu(_ x: Vector) -> Vector {
+        0.5 * x * (1 + erf(x * 0.707_106_77))
+    }
+
+    /// `target[i] = gelu(target[i])`.
+    static func gelu(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            store(gelu(load(target + index)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.gelu(target[index])
+            index += 1
+        }
+    }
+
+    /// `target[i] = quickGELU(target[i])`, CLIP's `x * sigmoid(1.702 x)`.
+    static func quickGELU(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = load(target + index)
+            store(value / (1 + exp(-1.702 * value)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.quickGELU(target[index])
+            index += 1
+        }
+    }
+
+    /// `target[i] = value[i] * gelu(gate[i])`: GEGLU's gating.
+    static func gatedGELU(
+        value: UnsafePointer<Float>, gate: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            store(load(value + index) * gelu(load(gate + index)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = value[index] * Activation.gelu(gate[index])
+            index += 1
+        }
+    }
+
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>) -> Vector {
         UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
@@ -138,5 +277,15 @@ enum VectorKernels {
     @inline(__always)
     static func store(_ value: Vector, to pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
+    }
+
+    /// Stores the first `lanes` lanes of `value` (all of them as one vector store when `lanes` is the width).
+    @inline(__always)
+    static func store(_ value: Vector, to pointer: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == width {
+            store(value, to: pointer)
+        } else {
+            for lane in 0..<lanes { pointer[lane] = value[lane] }
+        }
     }
 }

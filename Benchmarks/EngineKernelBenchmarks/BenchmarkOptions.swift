@@ -1,0 +1,24 @@
+import Foundation
+
+/// The command line: repeats per case, a name filter, convolution algorithm variants, a checkpoint folder.
+struct BenchmarkOptions {
+    var repeats = 3
+    var filter: String?
+    var algorithms = false
+    var checkpoint: String?
+
+    init(arguments: [String]) {
+        var remaining = arguments[...]
+        while let argument = remaining.popFirst() {
+            switch argument {
+            case "--repeat": repeats = max(1, Int(remaining.popFirst() ?? "") ?? repeats)
+            case "--filter": filter = remaining.popFirst()
+            case "--algorithms": algorithms = true
+            case "--checkpoint": checkpoint = remaining.popFirst()
+            default:
+                FileHandle.standardError.write(Data("unknown argument \(argument)\n".utf8))
+                exit(2)
+            }
+        }
+    }
+}
