@@ -2,7 +2,7 @@
 """Runs EngineKernelBenchmarks and the same operations in PyTorch (fp32, 2 threads) in turn, and prints ratios.
 
     /work/venv-fixtures/bin/python scripts/bench-engine-kernels.py BINARY [--rounds N] [--repeat N]
-        [--filter TEXT] [--algorithms] [--checkpoint FOLDER]
+        [--filter TEXT[,TEXT...]] [--algorithms] [--checkpoint FOLDER]
 
 Each round times every case in the Swift program, then in torch; a case's time is its best over all rounds, so
 load from other processes on a shared machine inflates neither side more than the other.

@@ -3,7 +3,8 @@ import Foundation
 /// The command line: repeats per case, a name filter, convolution algorithm variants, a checkpoint folder.
 struct BenchmarkOptions {
     var repeats = 3
-    var filter: String?
+    /// A case runs when its name contains one of these (all run when empty).
+    var filters: [String] = []
     var algorithms = false
     var checkpoint: String?
 
@@ -12,7 +13,7 @@ struct BenchmarkOptions {
         while let argument = remaining.popFirst() {
             switch argument {
             case "--repeat": repeats = max(1, Int(remaining.popFirst() ?? "") ?? repeats)
-            case "--filter": filter = remaining.popFirst()
+            case "--filter": filters = (remaining.popFirst() ?? "").split(separator: ",").map(String.init)
             case "--algorithms": algorithms = true
             case "--checkpoint": checkpoint = remaining.popFirst()
             default:

@@ -24,7 +24,9 @@ enum KernelCases {
                     })
             }
         }
-        for (name, shape) in [("groupnorm-silu-320x64x64-b2", [2, 320, 64, 64]), ("groupnorm-silu-128x512x512-b1", [1, 128, 512, 512])] {
+        for (name, shape) in [
+            ("groupnorm-silu-320x64x64-b2", [2, 320, 64, 64]), ("groupnorm-silu-128x512x512-b1", [1, 128, 512, 512]),
+        ] {
             let input = random.tensor(shape)
             let (gamma, beta) = (random.tensor([shape[1]]), random.tensor([shape[1]]))
             cases.append(
@@ -34,7 +36,8 @@ enum KernelCases {
         }
         let tokens = random.tensor([2, 4096, 320])
         let (gamma, beta) = (random.tensor([320]), random.tensor([320]))
-        cases.append(Benchmark(name: "layernorm-2x4096x320") { EngineKernels.layerNorm(tokens, weight: gamma, bias: beta) })
+        cases.append(
+            Benchmark(name: "layernorm-2x4096x320") { EngineKernels.layerNorm(tokens, weight: gamma, bias: beta) })
         let projection = random.tensor([2560, 320], scale: 1 / Float(320).squareRoot())
         let projectionBias = random.tensor([2560], scale: 0.1)
         cases.append(
@@ -44,8 +47,10 @@ enum KernelCases {
         let gated = random.tensor([2, 4096, 2560])
         cases.append(Benchmark(name: "geglu-2x4096x2560") { EngineKernels.geglu(gated) })
         let attentions: [(String, batch: Int, queries: Int, keys: Int, width: Int, heads: Int)] = [
-            ("attention-self-2x8x4096x40", 2, 4096, 4096, 320, 8), ("attention-cross-2x8x4096x77x40", 2, 4096, 77, 320, 8),
-            ("attention-vae-1x1x4096x512", 1, 4096, 4096, 512, 1), ("attention-self-2x8x9216x40", 2, 9216, 9216, 320, 8),
+            ("attention-self-2x8x4096x40", 2, 4096, 4096, 320, 8),
+            ("attention-cross-2x8x4096x77x40", 2, 4096, 77, 320, 8),
+            ("attention-vae-1x1x4096x512", 1, 4096, 4096, 512, 1),
+            ("attention-self-2x8x9216x40", 2, 9216, 9216, 320, 8),
         ]
         for (name, batch, queries, keys, width, heads) in attentions {
             let query = random.tensor([batch, queries, width])

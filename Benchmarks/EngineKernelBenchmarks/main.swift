@@ -4,7 +4,7 @@ import LocalProvider
 // Times the engine's kernels at SD 1.x shapes (and, given a checkpoint folder, whole UNet / VAE / text encoder
 // calls). scripts/bench-engine-kernels.sh runs it next to the same operations in PyTorch and prints the ratios.
 //
-// Usage: EngineKernelBenchmarks [--repeat N] [--filter TEXT] [--algorithms] [--checkpoint FOLDER]
+// Usage: EngineKernelBenchmarks [--repeat N] [--filter TEXT[,TEXT...]] [--algorithms] [--checkpoint FOLDER]
 // Prints one line per case: name, best milliseconds, median milliseconds (tab-separated).
 
 let options = BenchmarkOptions(arguments: Array(CommandLine.arguments.dropFirst()))
@@ -17,7 +17,7 @@ if let folder = options.checkpoint {
         exit(1)
     }
 }
-for benchmark in cases where options.filter.map({ benchmark.name.contains($0) }) ?? true {
+for benchmark in cases where options.filters.isEmpty || options.filters.contains(where: benchmark.name.contains) {
     let times = benchmark.measure(repeats: options.repeats)
     print(String(format: "%@\t%.2f\t%.2f", benchmark.name, times.best, times.median))
 }

@@ -9,9 +9,9 @@ extension Conv2d {
     /// The most floats the transformed input and products of one chunk may hold together (64 MiB).
     static let winogradChunkElements = 16 << 20
     /// F(4x4) needs at least this many tiles per call to beat the alternatives (measured, see BENCHMARKS.md).
-    static let winograd4x4MinimumTiles = 256
+    static let winograd4x4MinimumTiles = 128
     /// F(2x2) needs at least this many tiles per call to beat im2col + GEMM.
-    static let winograd2x2MinimumTiles = 128
+    static let winograd2x2MinimumTiles = 256
 
     /// Convolves `input` (`[N, C_in, H, W]`, 3x3 kernel, stride 1) through `tile`'s Winograd algorithm, holding at
     /// most about `chunkElements` transformed floats at once (always at least one row of tiles).

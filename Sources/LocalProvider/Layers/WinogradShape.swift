@@ -50,7 +50,8 @@ struct WinogradShape: Sendable {
                         let (image, tileY) = (tileRow / tilesDown, tileRow % tilesDown)
                         let plane = source + (image * inputs + channel) * height * width
                         for k in 0..<alpha {
-                            fillLine(lines + k * lineLength, length: lineLength, plane: plane, y: m * tileY - padding + k)
+                            fillLine(
+                                lines + k * lineLength, length: lineLength, plane: plane, y: m * tileY - padding + k)
                         }
                         for k in 0..<alpha {
                             for column in 0..<alpha {
@@ -62,7 +63,9 @@ struct WinogradShape: Sendable {
                         var t0 = 0
                         while t0 < across {
                             let lanes = min(Vector.scalarCount, across - t0)
-                            for index in 0..<(alpha * alpha) { d[index] = VectorKernels.load(phases + index * padded + t0) }
+                            for index in 0..<(alpha * alpha) {
+                                d[index] = VectorKernels.load(phases + index * padded + t0)
+                            }
                             for i in 0..<alpha {
                                 for column in 0..<alpha {
                                     var sum = Vector()

@@ -55,7 +55,7 @@ enum VectorKernels {
         var largest = Vector(repeating: -.infinity)
         var index = 0
         while index + width <= count {
-            largest = pointwiseMax(largest, load(source + index))
+            largest = larger(largest, load(source + index))
             index += width
         }
         var result = largest.max()
@@ -159,11 +159,18 @@ enum VectorKernels {
     }
 
     /// `e^x` lane by lane: range reduction to `x = n ln2 + r`, a degree-6 polynomial for `e^r` (Cephes), then
-    /// scaling by `2^n` through the exponent bits. About 2 ulp; 0 below -87.3 (so `e^-inf` is 0), +inf above 88.7.
+    /// scaling by `2^n` through the exponent bits. About 2 ulp down to -87.3, gradual underflow below, exactly 0
+    /// below -104 (so `e^-inf` is 0), +inf above 88.7.
+    ///
+    /// Only arithmetic, min/max and bit casts, which compile to vector instructions: the standard library's SIMD
+    /// rounding, float-to-integer conversion and masked `replace` go lane by lane through generic code. `n` is
+    /// rounded and made an integer by adding `1.5 * 2^23` (the integer lands in the low mantissa bits).
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.7))
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        let clamped = larger(smaller(x, Vector(repeating: 88.7)), Vector(repeating: -110))
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
         let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
         var polynomial = Vector(repeating: 1.987_569_15e-4)
         polynomial = polynomial * r + 1.398_199_95e-3
@@ -173,14 +180,12 @@ enum VectorKernels {
         polynomial = polynomial * r + 5.000_000_1e-1
         let expR = polynomial * r * r + r + 1
         // 2^n as two factors so that n = 128 (x near 88.7) stays representable.
-        let whole = SIMD16<Int32>(n, rounding: .towardZero)
+        let whole = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         let half = whole &>> 1
         let first = unsafeBitCast((half &+ 127) &<< 23, to: Vector.self)
         let second = unsafeBitCast((whole &- half &+ 127) &<< 23, to: Vector.self)
-        var result = expR * first * second
-        result.replace(with: 0, where: x .< -87.3)
-        result.replace(with: .infinity, where: x .> 88.7)
-        return result
+        let overflow = unsafeBitCast(Vector(repeating: 88.7) - x, to: SIMD16<Int32>.self) &>> 31
+        return select(overflow, Vector(repeating: .infinity), expR * first * second)
     }
 
     /// `target[i] = silu(target[i])`, with the vector exponential.
@@ -202,7 +207,9 @@ enum VectorKernels {
     /// 2e-7, which is float32 rounding for GELU's `1 + erf`.
     @inline(__always)
     static func erf(_ x: Vector) -> Vector {
-        let magnitude = x.replacing(with: -x, where: x .< 0)
+        let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
+        let sign = bits & 0x8000_0000
+        let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: Vector.self)
         let t = 1 / (1 + 0.327_591_1 * magnitude)
         var polynomial = Vector(repeating: 1.061_405_429)
         polynomial = polynomial * t - 1.453_152_027
@@ -210,7 +217,7 @@ enum VectorKernels {
         polynomial = polynomial * t - 0.284_496_736
         polynomial = polynomial * t + 0.254_829_592
         let result = 1 - polynomial * t * exp(-magnitude * magnitude)
-        return result.replacing(with: -result, where: x .< 0)
+        return unsafeBitCast(unsafeBitCast(result, to: SIMD16<UInt32>.self) ^ sign, to: Vector.self)
     }
 
     /// The exact GELU, `x * (1 + erf(x / sqrt 2)) / 2`, lane by lane.
@@ -262,6 +269,27 @@ enum VectorKernels {
             target[index] = value[index] * Activation.gelu(gate[index])
             index += 1
         }
+    }
+
+    /// The larger of `a` and `b` lane by lane, through the sign of `a - b` and bit selects (the standard
+    /// library's `pointwiseMax` goes lane by lane). `-inf` against `-inf` gives `-inf`.
+    @inline(__always)
+    static func larger(_ a: Vector, _ b: Vector) -> Vector {
+        select(unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, b, a)
+    }
+
+    /// The smaller of `a` and `b` lane by lane (see `larger`).
+    @inline(__always)
+    static func smaller(_ a: Vector, _ b: Vector) -> Vector {
+        select(unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, a, b)
+    }
+
+    /// `chosen` where `mask` lanes are all ones, `other` where they are zero.
+    @inline(__always)
+    private static func select(_ mask: SIMD16<Int32>, _ chosen: Vector, _ other: Vector) -> Vector {
+        let chosenBits = unsafeBitCast(chosen, to: SIMD16<Int32>.self)
+        let otherBits = unsafeBitCast(other, to: SIMD16<Int32>.self)
+        return unsafeBitCast((chosenBits & mask) | (otherBits & ~mask), to: Vector.self)
     }
 
     @inline(__always)
