@@ -14,3 +14,7 @@ build:
 
 bench:
 	./scripts/bench.sh
+
+.PHONY: bench-engine-kernels
+bench-engine-kernels:
+	./scripts/bench-engine-kernels.sh

@@ -6,9 +6,9 @@
 /// `[batch, tokens, heads * headSize]` layout through BLAS row strides.
 enum ScaledDotProductAttention {
     /// Query rows per block.
-    static let queryBlock = 1024
+    static let queryBlock = 256
     /// Key columns per block; shorter key sequences go in one block and need no rescaling.
-    static let keyBlock = 4096
+    static let keyBlock = 1024
 
     /// Attends `query` (`[B, Lq, H*D]`) to `key`/`value` (`[B, Lk, H*D]`) with `heads` heads.
     ///
