@@ -28,3 +28,7 @@ fuzz:
 
 test-sanitizers:
 	./scripts/test-sanitizers.sh
+
+.PHONY: bench-engine-kernels
+bench-engine-kernels:
+	./scripts/bench-engine-kernels.sh

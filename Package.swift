@@ -113,6 +113,9 @@ let package = Package(
             ],
             path: "Benchmarks/ProviderBenchmarks"),
         .executableTarget(
+            name: "EngineKernelBenchmarks", dependencies: ["LocalProvider"], path: "Benchmarks/EngineKernelBenchmarks",
+            swiftSettings: optimisedNumerics),
+        .executableTarget(
             name: "GatewayBenchmarks", dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider"],
             path: "Benchmarks/GatewayBenchmarks"),
 

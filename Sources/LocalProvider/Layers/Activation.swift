@@ -16,24 +16,19 @@ enum Activation {
 
     static func silu(_ input: Tensor) -> Tensor {
         var output = input
-        let count = output.count
-        output.scalars.withUnsafeMutableBufferPointer { data in
-            let data = data.baseAddress!
-            Parallel.forRanges(count: count) { range in VectorKernels.silu(data + range.lowerBound, count: range.count)
-            }
-        }
+        output.apply(VectorKernels.silu)
         return output
     }
 
     static func gelu(_ input: Tensor) -> Tensor {
         var output = input
-        output.apply(gelu)
+        output.apply(VectorKernels.gelu)
         return output
     }
 
     static func quickGELU(_ input: Tensor) -> Tensor {
         var output = input
-        output.apply(quickGELU)
+        output.apply(VectorKernels.quickGELU)
         return output
     }
 
@@ -51,8 +46,7 @@ enum Activation {
                     for row in range {
                         let value = source + row * doubled
                         let gate = value + half
-                        let target = out + row * half
-                        for index in 0..<half { target[index] = value[index] * gelu(gate[index]) }
+                        VectorKernels.gatedGELU(value: value, gate: gate, into: out + row * half, count: half)
                     }
                 }
             }

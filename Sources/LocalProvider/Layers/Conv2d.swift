@@ -1,4 +1,5 @@
-/// A 2-D convolution over NCHW tensors (weights `[out, in, kh, kw]`), computed as im2col + one GEMM per image.
+/// A 2-D convolution over NCHW tensors (weights `[out, in, kh, kw]`): Winograd for 3x3 stride-1 kernels on
+/// images large enough for it, im2col + GEMM otherwise.
 struct Conv2d: Sendable {
     let weight: Tensor
     let bias: Tensor?
@@ -30,9 +31,32 @@ struct Conv2d: Sendable {
             bias: try weights.tensor("\(prefix).bias", shape: [output]), stride: stride, padding: padding)
     }
 
-    /// Convolves `input` (`[N, C_in, H, W]`), giving `[N, C_out, H_out, W_out]`.
-    func callAsFunction(_ input: Tensor) -> Tensor {
+    /// Convolves `input` (`[N, C_in, H, W]`), giving `[N, C_out, H_out, W_out]`, with the fastest algorithm for
+    /// the shape unless `algorithm` names one.
+    func callAsFunction(_ input: Tensor, algorithm: ConvolutionAlgorithm = .automatic) -> Tensor {
         precondition(input.shape.count == 4 && input.shape[1] == inputChannels, "conv2d got \(input.shape)")
+        switch algorithm {
+        case .automatic:
+            if let tile = winogradTile(for: input) { return winograd(input, tile: tile) }
+            return columnsGEMM(input)
+        case .im2col: return columnsGEMM(input)
+        case .winograd2x2: return winograd(input, tile: .f2)
+        case .winograd4x4: return winograd(input, tile: .f4)
+        }
+    }
+
+    /// The Winograd variant that beats im2col + GEMM for `input`, or nil (not 3x3 stride 1, or too few tiles:
+    /// the transforms and thin GEMMs then cost more than they save).
+    func winogradTile(for input: Tensor) -> WinogradTile? {
+        guard kernelHeight == 3 && kernelWidth == 3 && stride == 1 else { return nil }
+        let pixels = input.shape[0] * (input.shape[2] + 2 * padding - 2) * (input.shape[3] + 2 * padding - 2)
+        if pixels / 16 >= Self.winograd4x4MinimumTiles { return .f4 }
+        if pixels / 4 >= Self.winograd2x2MinimumTiles { return .f2 }
+        return nil
+    }
+
+    /// im2col + one GEMM per image: every receptive field as a column, weights on the left.
+    private func columnsGEMM(_ input: Tensor) -> Tensor {
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
         let outHeight = (height + 2 * padding - kernelHeight) / stride + 1
         let outWidth = (width + 2 * padding - kernelWidth) / stride + 1

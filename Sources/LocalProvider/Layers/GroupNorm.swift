@@ -50,8 +50,11 @@ struct GroupNorm: Sendable {
                                 let multiplier = inverse * gamma[channel]
                                 let addend = beta[channel] - mean * multiplier
                                 let row = start + local * plane
-                                VectorKernels.affine(row, count: plane, multiplier: multiplier, addend: addend)
-                                if thenSiLU { VectorKernels.silu(row, count: plane) }
+                                if thenSiLU {
+                                    VectorKernels.affineSiLU(row, count: plane, multiplier: multiplier, addend: addend)
+                                } else {
+                                    VectorKernels.affine(row, count: plane, multiplier: multiplier, addend: addend)
+                                }
                             }
                         }
                     }

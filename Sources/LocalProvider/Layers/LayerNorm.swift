@@ -34,9 +34,9 @@ struct LayerNorm: Sendable {
                             let start = data + row * features
                             let (mean, variance) = VectorKernels.meanAndVariance(start, count: features)
                             let inverse = 1 / (variance + epsilon).squareRoot()
-                            for index in 0..<features {
-                                start[index] = (start[index] - mean) * inverse * gamma[index] + beta[index]
-                            }
+                            VectorKernels.normalise(
+                                start, count: features, mean: mean, inverse: inverse, gamma: gamma.baseAddress!,
+                                beta: beta.baseAddress!)
                         }
                     }
                 }

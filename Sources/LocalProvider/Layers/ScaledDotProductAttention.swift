@@ -1,53 +1,59 @@
 /// Multi-head scaled-dot-product attention, `softmax(Q K^T / sqrt(d)) V`, one head at a time through GEMM.
 ///
-/// Heads are read in place from the `[batch, tokens, heads * headSize]` layout via BLAS row strides, and the
-/// score matrix is computed in blocks of query rows so its buffer stays bounded for long sequences.
+/// Flash-style: queries go in blocks, keys in blocks, and a running row maximum and row sum (online softmax)
+/// rescale the output accumulated so far whenever a later key block raises the maximum. Only one block of scores
+/// exists at a time, so memory stays bounded however long the sequence; heads are read in place from the
+/// `[batch, tokens, heads * headSize]` layout through BLAS row strides.
 enum ScaledDotProductAttention {
-    /// The most score elements held at once (16 MiB of floats).
-    static let scoreBlockElements = 4 << 20
+    /// Query rows per block.
+    static let queryBlock = 256
+    /// Key columns per block; shorter key sequences go in one block and need no rescaling.
+    static let keyBlock = 1024
 
     /// Attends `query` (`[B, Lq, H*D]`) to `key`/`value` (`[B, Lk, H*D]`) with `heads` heads.
     ///
     /// With `causal`, query position `i` sees key positions `0...i` only (CLIP's text mask).
-    static func compute(query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool = false) -> Tensor {
+    static func compute(
+        query: Tensor, key: Tensor, value: Tensor, heads: Int, causal: Bool = false, queryBlock: Int = queryBlock,
+        keyBlock: Int = keyBlock
+    ) -> Tensor {
         precondition(query.shape.count == 3 && key.shape.count == 3 && key.shape == value.shape)
         let (batch, queryLength, width) = (query.shape[0], query.shape[1], query.shape[2])
         let keyLength = key.shape[1]
         precondition(key.shape[0] == batch && key.shape[2] == width && width % heads == 0, "attention shapes")
         let headSize = width / heads
-        let scale = 1 / Float(headSize).squareRoot()
-        let blockRows = max(1, min(queryLength, scoreBlockElements / max(1, keyLength)))
-        var scores = [Float](repeating: 0, count: blockRows * keyLength)
+        let blockRows = max(1, min(queryLength, queryBlock))
+        let blockColumns = max(1, min(keyLength, keyBlock))
+        let queryBlocks = (queryLength + blockRows - 1) / blockRows
+        let tasks = batch * heads * queryBlocks
+        // Query blocks of every head and image are independent: spread them over the cores, and split the work
+        // inside a block only when there are fewer blocks than cores.
+        let parallelInside = tasks < Parallel.coreCount
         return Tensor(shape: [batch, queryLength, width]) { output in
             let out = output.baseAddress!
             query.scalars.withUnsafeBufferPointer { q in
                 key.scalars.withUnsafeBufferPointer { k in
                     value.scalars.withUnsafeBufferPointer { v in
-                        scores.withUnsafeMutableBufferPointer { scores in
-                            let scores = scores.baseAddress!
-                            for image in 0..<batch {
-                                for head in 0..<heads {
-                                    let queryBase = q.baseAddress! + image * queryLength * width + head * headSize
-                                    let keyBase = k.baseAddress! + image * keyLength * width + head * headSize
-                                    let valueBase = v.baseAddress! + image * keyLength * width + head * headSize
-                                    let outBase = out + image * queryLength * width + head * headSize
-                                    var firstRow = 0
-                                    while firstRow < queryLength {
-                                        let rows = min(blockRows, queryLength - firstRow)
-                                        BLAS.gemm(
-                                            transposeB: true, m: rows, n: keyLength, k: headSize, alpha: scale,
-                                            a: queryBase + firstRow * width, lda: width, b: keyBase, ldb: width,
-                                            c: scores, ldc: keyLength)
-                                        if causal {
-                                            maskFuture(scores, rows: rows, firstRow: firstRow, keyLength: keyLength)
-                                        }
-                                        Softmax.rows(scores, rows: rows, length: keyLength)
-                                        BLAS.gemm(
-                                            m: rows, n: headSize, k: keyLength, a: scores, lda: keyLength,
-                                            b: valueBase, ldb: width, c: outBase + firstRow * width, ldc: width)
-                                        firstRow += rows
-                                    }
-                                }
+                        let (q, k, v) = (q.baseAddress!, k.baseAddress!, v.baseAddress!)
+                        Parallel.forRanges(count: tasks, minimumPerChunk: 1) { range in
+                            var state = OnlineSoftmax(rows: blockRows, columns: blockColumns)
+                            for task in range {
+                                let (image, rest) = task.quotientAndRemainder(dividingBy: heads * queryBlocks)
+                                let (head, block) = rest.quotientAndRemainder(dividingBy: queryBlocks)
+                                let offset = head * headSize
+                                let pointers = HeadPointers(
+                                    query: q + image * queryLength * width + offset,
+                                    key: k + image * keyLength * width + offset,
+                                    value: v + image * keyLength * width + offset,
+                                    output: out + image * queryLength * width + offset, width: width,
+                                    headSize: headSize)
+                                let firstRow = block * blockRows
+                                let rows = min(blockRows, queryLength - firstRow)
+                                // Causal rows see keys up to their own position only: skip later key blocks.
+                                let visible = causal ? min(keyLength, firstRow + rows) : keyLength
+                                state.attend(
+                                    pointers, firstRow: firstRow, rows: rows, keyLength: visible,
+                                    blockColumns: blockColumns, causal: causal, parallel: parallelInside)
                             }
                         }
                     }
@@ -55,11 +61,14 @@ enum ScaledDotProductAttention {
             }
         }
     }
+}
 
-    private static func maskFuture(_ scores: UnsafeMutablePointer<Float>, rows: Int, firstRow: Int, keyLength: Int) {
-        for row in 0..<rows {
-            let visible = min(keyLength, firstRow + row + 1)
-            (scores + row * keyLength + visible).update(repeating: -.infinity, count: keyLength - visible)
-        }
-    }
+/// Where one head of one image lives in the `[tokens, width]` query, key, value and output matrices.
+struct HeadPointers {
+    let query: UnsafePointer<Float>
+    let key: UnsafePointer<Float>
+    let value: UnsafePointer<Float>
+    let output: UnsafeMutablePointer<Float>
+    let width: Int
+    let headSize: Int
 }

@@ -1,11 +1,12 @@
-import Foundation
-
 /// Softmax over rows of contiguous floats, subtracting each row's maximum first for stability.
 enum Softmax {
     /// Replaces each of `rows` rows of `length` floats at `data` by its softmax.
     static func rows(_ data: UnsafeMutablePointer<Float>, rows: Int, length: Int) {
         Parallel.forRanges(count: rows, minimumPerChunk: max(1, 16_384 / max(1, length))) { range in
-            for row in range { normalise(data + row * length, length: length) }
+            for row in range {
+                let total = exponentiate(data + row * length, length: length)
+                VectorKernels.scale(data + row * length, count: length, by: total > 0 ? 1 / total : 0)
+            }
         }
     }
 
@@ -20,29 +21,13 @@ enum Softmax {
         return output
     }
 
-    private static func normalise(_ row: UnsafeMutablePointer<Float>, length: Int) {
-        var largest = -Float.infinity
-        for index in 0..<length { largest = max(largest, row[index]) }
+    /// Replaces `row` by `e^(x - max)` and returns the sum of those values (a row of `-inf` becomes zeros, sum 0).
+    static func exponentiate(_ row: UnsafeMutablePointer<Float>, length: Int) -> Float {
+        let largest = VectorKernels.maximum(row, count: length)
         guard largest > -Float.infinity else {
             row.update(repeating: 0, count: length)
-            return
+            return 0
         }
-        let width = VectorKernels.width
-        let shift = VectorKernels.Vector(repeating: largest)
-        var partial = VectorKernels.Vector()
-        var index = 0
-        while index + width <= length {
-            let value = VectorKernels.exp(VectorKernels.load(row + index) - shift)
-            VectorKernels.store(value, to: row + index)
-            partial += value
-            index += width
-        }
-        var total = partial.sum()
-        while index < length {
-            row[index] = exp(row[index] - largest)
-            total += row[index]
-            index += 1
-        }
-        VectorKernels.scale(row, count: length, by: 1 / total)
+        return VectorKernels.exponentiate(row, count: length, shift: largest)
     }
 }

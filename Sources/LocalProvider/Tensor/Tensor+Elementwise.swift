@@ -33,13 +33,14 @@ extension Tensor {
         }
     }
 
-    /// Applies `transform` to every element, in place, across cores.
-    mutating func apply(_ transform: (Float) -> Float) {
+    /// Runs `kernel` (an in-place loop over `count` floats, e.g. a `VectorKernels` activation) over every element,
+    /// split across cores.
+    mutating func apply(_ kernel: (UnsafeMutablePointer<Float>, Int) -> Void) {
         let count = self.count
         scalars.withUnsafeMutableBufferPointer { target in
             let target = target.baseAddress!
             Parallel.forRanges(count: count, minimumPerChunk: 8192) { range in
-                for index in range { target[index] = transform(target[index]) }
+                kernel(target + range.lowerBound, range.count)
             }
         }
     }

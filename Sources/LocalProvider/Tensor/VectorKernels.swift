@@ -1,3 +1,5 @@
+import Foundation
+
 /// SIMD loops over raw float buffers shared by the tensor operations.
 enum VectorKernels {
     typealias Vector = SIMD16<Float>
@@ -48,6 +50,77 @@ enum VectorKernels {
         }
     }
 
+    /// The largest of `count` floats (`-inf` when there are none).
+    static func maximum(_ source: UnsafePointer<Float>, count: Int) -> Float {
+        var largest = Vector(repeating: -.infinity)
+        var index = 0
+        while index + width <= count {
+            largest = larger(largest, load(source + index))
+            index += width
+        }
+        var result = largest.max()
+        while index < count {
+            result = max(result, source[index])
+            index += 1
+        }
+        return result
+    }
+
+    /// Replaces `target[i]` by `e^(target[i] - shift)` and returns the sum of the new values.
+    static func exponentiate(_ target: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        let shiftVector = Vector(repeating: shift)
+        var partial = Vector()
+        var index = 0
+        while index + width <= count {
+            let value = exp(load(target + index) - shiftVector)
+            store(value, to: target + index)
+            partial += value
+            index += width
+        }
+        var total = partial.sum()
+        while index < count {
+            target[index] = Foundation.exp(target[index] - shift)
+            total += target[index]
+            index += 1
+        }
+        return total
+    }
+
+    /// `target[i] = silu(target[i] * multiplier + addend)`: a normalisation's affine step and SiLU in one pass.
+    static func affineSiLU(
+        _ target: UnsafeMutablePointer<Float>, count: Int, multiplier: Float, addend: Float
+    ) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = load(target + index) * multiplier + addend
+            store(value / (1 + exp(-value)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.silu(target[index] * multiplier + addend)
+            index += 1
+        }
+    }
+
+    /// `target[i] = (target[i] - mean) * inverse * gamma[i] + beta[i]`: layer normalisation of one row.
+    static func normalise(
+        _ target: UnsafeMutablePointer<Float>, count: Int, mean: Float, inverse: Float, gamma: UnsafePointer<Float>,
+        beta: UnsafePointer<Float>
+    ) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = (load(target + index) - mean) * inverse
+            store(value * load(gamma + index) + load(beta + index), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = (target[index] - mean) * inverse * gamma[index] + beta[index]
+            index += 1
+        }
+    }
+
     /// The mean and the (biased) variance of `count` floats: two passes, partial sums in double.
     static func meanAndVariance(_ source: UnsafePointer<Float>, count: Int) -> (mean: Float, variance: Float) {
         guard count > 0 else { return (0, 0) }
@@ -86,11 +159,18 @@ enum VectorKernels {
     }
 
     /// `e^x` lane by lane: range reduction to `x = n ln2 + r`, a degree-6 polynomial for `e^r` (Cephes), then
-    /// scaling by `2^n` through the exponent bits. About 2 ulp; 0 below -87.3 (so `e^-inf` is 0), +inf above 88.7.
+    /// scaling by `2^n` through the exponent bits. About 2 ulp down to -87.3, gradual underflow below, exactly 0
+    /// below -104 (so `e^-inf` is 0), +inf above 88.7.
+    ///
+    /// Only arithmetic, min/max and bit casts, which compile to vector instructions: the standard library's SIMD
+    /// rounding, float-to-integer conversion and masked `replace` go lane by lane through generic code. `n` is
+    /// rounded and made an integer by adding `1.5 * 2^23` (the integer lands in the low mantissa bits).
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
-        let clamped = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.7))
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        let clamped = larger(smaller(x, Vector(repeating: 88.7)), Vector(repeating: -110))
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
         let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
         var polynomial = Vector(repeating: 1.987_569_15e-4)
         polynomial = polynomial * r + 1.398_199_95e-3
@@ -100,14 +180,12 @@ enum VectorKernels {
         polynomial = polynomial * r + 5.000_000_1e-1
         let expR = polynomial * r * r + r + 1
         // 2^n as two factors so that n = 128 (x near 88.7) stays representable.
-        let whole = SIMD16<Int32>(n, rounding: .towardZero)
+        let whole = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         let half = whole &>> 1
         let first = unsafeBitCast((half &+ 127) &<< 23, to: Vector.self)
         let second = unsafeBitCast((whole &- half &+ 127) &<< 23, to: Vector.self)
-        var result = expR * first * second
-        result.replace(with: 0, where: x .< -87.3)
-        result.replace(with: .infinity, where: x .> 88.7)
-        return result
+        let overflow = unsafeBitCast(Vector(repeating: 88.7) - x, to: SIMD16<Int32>.self) &>> 31
+        return select(overflow, Vector(repeating: .infinity), expR * first * second)
     }
 
     /// `target[i] = silu(target[i])`, with the vector exponential.
@@ -125,6 +203,95 @@ enum VectorKernels {
         }
     }
 
+    /// `erf(x)` lane by lane (Abramowitz and Stegun 7.1.26 with the vector exponential): absolute error below
+    /// 2e-7, which is float32 rounding for GELU's `1 + erf`.
+    @inline(__always)
+    static func erf(_ x: Vector) -> Vector {
+        let bits = unsafeBitCast(x, to: SIMD16<UInt32>.self)
+        let sign = bits & 0x8000_0000
+        let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: Vector.self)
+        let t = 1 / (1 + 0.327_591_1 * magnitude)
+        var polynomial = Vector(repeating: 1.061_405_429)
+        polynomial = polynomial * t - 1.453_152_027
+        polynomial = polynomial * t + 1.421_413_741
+        polynomial = polynomial * t - 0.284_496_736
+        polynomial = polynomial * t + 0.254_829_592
+        let result = 1 - polynomial * t * exp(-magnitude * magnitude)
+        return unsafeBitCast(unsafeBitCast(result, to: SIMD16<UInt32>.self) ^ sign, to: Vector.self)
+    }
+
+    /// The exact GELU, `x * (1 + erf(x / sqrt 2)) / 2`, lane by lane.
+    @inline(__always)
+    static func gelu(_ x: Vector) -> Vector {
+        0.5 * x * (1 + erf(x * 0.707_106_77))
+    }
+
+    /// `target[i] = gelu(target[i])`.
+    static func gelu(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            store(gelu(load(target + index)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.gelu(target[index])
+            index += 1
+        }
+    }
+
+    /// `target[i] = quickGELU(target[i])`, CLIP's `x * sigmoid(1.702 x)`.
+    static func quickGELU(_ target: UnsafeMutablePointer<Float>, count: Int) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            let value = load(target + index)
+            store(value / (1 + exp(-1.702 * value)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = Activation.quickGELU(target[index])
+            index += 1
+        }
+    }
+
+    /// `target[i] = value[i] * gelu(gate[i])`: GEGLU's gating.
+    static func gatedGELU(
+        value: UnsafePointer<Float>, gate: UnsafePointer<Float>, into target: UnsafeMutablePointer<Float>, count: Int
+    ) {
+        let vectorEnd = count - count % width
+        var index = 0
+        while index < vectorEnd {
+            store(load(value + index) * gelu(load(gate + index)), to: target + index)
+            index += width
+        }
+        while index < count {
+            target[index] = value[index] * Activation.gelu(gate[index])
+            index += 1
+        }
+    }
+
+    /// The larger of `a` and `b` lane by lane, through the sign of `a - b` and bit selects (the standard
+    /// library's `pointwiseMax` goes lane by lane). `-inf` against `-inf` gives `-inf`.
+    @inline(__always)
+    static func larger(_ a: Vector, _ b: Vector) -> Vector {
+        select(unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, b, a)
+    }
+
+    /// The smaller of `a` and `b` lane by lane (see `larger`).
+    @inline(__always)
+    static func smaller(_ a: Vector, _ b: Vector) -> Vector {
+        select(unsafeBitCast(a - b, to: SIMD16<Int32>.self) &>> 31, a, b)
+    }
+
+    /// `chosen` where `mask` lanes are all ones, `other` where they are zero.
+    @inline(__always)
+    private static func select(_ mask: SIMD16<Int32>, _ chosen: Vector, _ other: Vector) -> Vector {
+        let chosenBits = unsafeBitCast(chosen, to: SIMD16<Int32>.self)
+        let otherBits = unsafeBitCast(other, to: SIMD16<Int32>.self)
+        return unsafeBitCast((chosenBits & mask) | (otherBits & ~mask), to: Vector.self)
+    }
+
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>) -> Vector {
         UnsafeRawPointer(pointer).loadUnaligned(as: Vector.self)
@@ -138,5 +305,15 @@ enum VectorKernels {
     @inline(__always)
     static func store(_ value: Vector, to pointer: UnsafeMutablePointer<Float>) {
         UnsafeMutableRawPointer(pointer).storeBytes(of: value, as: Vector.self)
+    }
+
+    /// Stores the first `lanes` lanes of `value` (all of them as one vector store when `lanes` is the width).
+    @inline(__always)
+    static func store(_ value: Vector, to pointer: UnsafeMutablePointer<Float>, lanes: Int) {
+        if lanes == width {
+            store(value, to: pointer)
+        } else {
+            for lane in 0..<lanes { pointer[lane] = value[lane] }
+        }
     }
 }

@@ -1,0 +1,83 @@
+import Foundation
+import Testing
+
+@testable import LocalProvider
+
+/// The fast kernels against the straightforward ones: Winograd against im2col, vector activations against libm.
+@Suite struct KernelTests {
+    @Test(arguments: [ConvolutionAlgorithm.winograd2x2, .winograd4x4], [0, 1, 2])
+    func winogradMatchesIm2col(algorithm: ConvolutionAlgorithm, padding: Int) {
+        var values = TestValues(seed: UInt64(10 + padding))
+        let input = values.tensor([2, 6, 11, 13])
+        let conv = Conv2d(weight: values.tensor([5, 6, 3, 3]), bias: values.tensor([5]), padding: padding)
+        let expected = conv(input, algorithm: .im2col)
+        let output = conv(input, algorithm: algorithm)
+        #expect(output.shape == expected.shape)
+        #expect(Fixtures.relativeError(output, expected) < 1e-5)
+    }
+
+    @Test(arguments: [WinogradTile.f2, .f4])
+    func winogradChunksGiveTheWholeResult(tile: WinogradTile) {
+        var values = TestValues(seed: 20)
+        let input = values.tensor([3, 4, 9, 10])
+        let conv = Conv2d(weight: values.tensor([7, 4, 3, 3]), bias: nil, padding: 1)
+        let whole = conv.winograd(input, tile: tile)
+        let rowByRow = conv.winograd(input, tile: tile, chunkElements: 1)
+        #expect(Fixtures.relativeError(rowByRow, whole) < 1e-6)
+        #expect(Fixtures.relativeError(whole, conv(input, algorithm: .im2col)) < 1e-5)
+    }
+
+    @Test func automaticChoiceFollowsTheShape() {
+        var values = TestValues(seed: 21)
+        let conv = Conv2d(weight: values.tensor([2, 2, 3, 3]), bias: nil, padding: 1)
+        #expect(conv.winogradTile(for: Tensor(shape: [2, 2, 64, 64])) == .f4)
+        #expect(conv.winogradTile(for: Tensor(shape: [2, 2, 8, 8])) == nil)
+        let strided = Conv2d(weight: conv.weight, bias: nil, stride: 2, padding: 1)
+        #expect(strided.winogradTile(for: Tensor(shape: [2, 2, 64, 64])) == nil)
+        let pointwise = Conv2d(weight: values.tensor([2, 2, 1, 1]), bias: nil)
+        #expect(pointwise.winogradTile(for: Tensor(shape: [2, 2, 64, 64])) == nil)
+    }
+
+    @Test(arguments: [false, true])
+    func attentionInSmallBlocksMatchesOneBlock(causal: Bool) {
+        var values = TestValues(seed: causal ? 23 : 24)
+        var query = values.tensor([2, 19, 12])
+        // Large scores make later key blocks raise the running maximum, which exercises the rescaling.
+        query.scale(by: 8)
+        let keyLength = causal ? 19 : 23
+        let (key, value) = (values.tensor([2, keyLength, 12]), values.tensor([2, keyLength, 12]))
+        let whole = ScaledDotProductAttention.compute(
+            query: query, key: key, value: value, heads: 3, causal: causal, queryBlock: 64, keyBlock: 64)
+        let blocked = ScaledDotProductAttention.compute(
+            query: query, key: key, value: value, heads: 3, causal: causal, queryBlock: 4, keyBlock: 5)
+        #expect(Fixtures.relativeError(blocked, whole) < 1e-5)
+    }
+
+    @Test func vectorGELUMatchesLibm() {
+        let inputs = (0..<1201).map { Float($0 - 600) / 100 }
+        var gelu = inputs
+        var quick = inputs
+        gelu.withUnsafeMutableBufferPointer { VectorKernels.gelu($0.baseAddress!, count: $0.count) }
+        quick.withUnsafeMutableBufferPointer { VectorKernels.quickGELU($0.baseAddress!, count: $0.count) }
+        for (index, x) in inputs.enumerated() {
+            let exact = 0.5 * Double(x) * (1 + Foundation.erf(Double(x) / 2.0.squareRoot()))
+            #expect(abs(Double(gelu[index]) - exact) < 2e-6 * max(1, abs(exact)), "gelu(\(x))")
+            let exactQuick = Double(x) / (1 + Foundation.exp(-1.702 * Double(x)))
+            #expect(abs(Double(quick[index]) - exactQuick) < 2e-6 * max(1, abs(exactQuick)), "quickGELU(\(x))")
+        }
+    }
+
+    @Test func gegluGatesWithExactGELU() {
+        var values = TestValues(seed: 22)
+        let input = values.tensor([3, 40])
+        let output = Activation.geglu(input)
+        #expect(output.shape == [3, 20])
+        for row in 0..<3 {
+            for index in 0..<20 {
+                let (value, gate) = (input.scalars[row * 40 + index], Double(input.scalars[row * 40 + 20 + index]))
+                let expected = Double(value) * 0.5 * gate * (1 + Foundation.erf(gate / 2.0.squareRoot()))
+                #expect(abs(Double(output.scalars[row * 20 + index]) - expected) < 1e-6)
+            }
+        }
+    }
+}
