@@ -37,8 +37,9 @@ do {
     let pipeline = try StableDiffusionPipeline.load(path: model, variant: options["variant"], residency: residency)
     let loading = clock.now - loadStart
     let request = TextToImageRequest(
-        prompt: options["prompt"] ?? "a watercolor lighthouse at dusk", negativePrompt: options["negative-prompt"] ?? "",
-        width: size, height: size, steps: steps, seed: seed, scheduler: .pndm)
+        prompt: options["prompt"] ?? "a watercolor lighthouse at dusk",
+        negativePrompt: options["negative-prompt"] ?? "", width: size, height: size, steps: steps, seed: seed,
+        scheduler: .pndm)
     var stepEnds: [ContinuousClock.Instant] = []
     let generateStart = clock.now
     let image = try pipeline.generate(request, progress: { _, _ in stepEnds.append(clock.now) })

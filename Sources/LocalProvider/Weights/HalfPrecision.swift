@@ -29,7 +29,8 @@ extension HalfPrecision {
     static func widenHalves(_ source: UnsafeRawPointer, into target: UnsafeMutablePointer<Float>, count: Int) {
         Parallel.forRanges(count: count, minimumPerChunk: 1 << 18) { range in
             for index in range {
-                let bits = UInt32(UInt16(littleEndian: source.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)))
+                let half = source.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)
+                let bits = UInt32(UInt16(littleEndian: half))
                 let sign = (bits & 0x8000) << 16
                 // Exponent and mantissa moved into float32's fields, then rescaled by 2^(127 - 15): exact for
                 // normal and subnormal halves alike. Infinities and NaNs keep an all-ones exponent instead.
