@@ -10,7 +10,8 @@
 #   ./scripts/bench-engine.sh --residency resident             # float32 weights converted at load
 #
 # Python: $ENGINE_BENCH_PYTHON, else /work/venv-fixtures/bin/python when present, else a venv created at
-# .build/venv-engine-bench from scripts/fixtures/requirements.txt (torch and diffusers, several GB).
+# .build/venv-engine-bench from scripts/fixtures/requirements.txt (torch and diffusers, several GB); accelerate is
+# added under .build/pydeps-engine-bench when missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -39,6 +40,14 @@ else
     python3 -m venv .build/venv-engine-bench
     .build/venv-engine-bench/bin/pip install -r scripts/fixtures/requirements.txt
   fi
+fi
+# diffusers loads weights straight into the models when accelerate is installed (its usual set-up; without it
+# every model is first built with random weights). Put it beside the chosen Python when that one lacks it.
+extras=.build/pydeps-engine-bench
+if [ -d "$extras" ]; then export PYTHONPATH="$extras${PYTHONPATH:+:$PYTHONPATH}"; fi
+if ! "$python" -c "import accelerate" 2>/dev/null; then
+  "$python" -m pip install -q --target "$extras" --no-deps accelerate psutil pyyaml
+  export PYTHONPATH="$extras${PYTHONPATH:+:$PYTHONPATH}"
 fi
 if [ ! -x /usr/bin/time ]; then
   echo "needs GNU time at /usr/bin/time (apt-get install time) for the peak RSS" >&2
