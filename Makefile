@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build bench test-browser load fuzz test-sanitizers
+.PHONY: run test build bench test-browser load fuzz test-sanitizers bench-engine bench-engine-kernels
 
 run:
 	./scripts/run.sh
@@ -29,6 +29,9 @@ fuzz:
 test-sanitizers:
 	./scripts/test-sanitizers.sh
 
-.PHONY: bench-engine-kernels
 bench-engine-kernels:
 	./scripts/bench-engine-kernels.sh
+
+# The local engine against diffusers at SD 1.x shapes; ENGINE_BENCH_ARGS="--size 256,512,768 --steps 2".
+bench-engine:
+	./scripts/bench-engine.sh $(ENGINE_BENCH_ARGS)

@@ -118,6 +118,7 @@ let package = Package(
         .executableTarget(
             name: "GatewayBenchmarks", dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider"],
             path: "Benchmarks/GatewayBenchmarks"),
+        .executableTarget(name: "EngineBenchmarks", dependencies: ["LocalProvider"], path: "Benchmarks/EngineBenchmarks"),
 
         // Tests, one target per module; the crash probe is a process the ledger's crash test kills.
         .executableTarget(

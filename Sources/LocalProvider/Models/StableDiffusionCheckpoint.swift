@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Loads either a diffusers folder (`model_index.json`, `text_encoder/`, `unet/`, `vae/`, `tokenizer/`, each
 /// component's `config.json` and `*.safetensors`) or an original single-file `.safetensors` checkpoint.
-/// Half-precision weights (F16, BF16) are widened to float32 on load.
+/// Half-precision weights (F16, BF16) are widened to float32 when converted: once at load (`.resident`), or
+/// block by block on use from the memory-mapped files (`.mapped`, the default).
 public struct StableDiffusionCheckpoint: Sendable {
     public let textEncoder: CLIPTextEncoder
     public let unet: UNet
@@ -20,20 +21,23 @@ public struct StableDiffusionCheckpoint: Sendable {
     ///     `diffusion_pytorch_model.fp16.safetensors`); nil prefers the plain files.
     ///   - configFolder: for a single file, a diffusers folder of the same architecture whose `config.json` files
     ///     (and `tokenizer/`) are used; nil means SD 1.4/1.5's architecture and no tokenizer.
-    public static func load(path: String, variant: String? = nil, configFolder: String? = nil) throws
-        -> StableDiffusionCheckpoint
-    {
+    ///   - residency: whether weights are converted to float32 once at load or per block on use.
+    public static func load(
+        path: String, variant: String? = nil, configFolder: String? = nil, residency: WeightResidency = .mapped
+    ) throws -> StableDiffusionCheckpoint {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CheckpointError.missingFile(path, "no such file or folder")
         }
         if isDirectory.boolValue {
-            return try loadDiffusersFolder(path, variant: variant)
+            return try loadDiffusersFolder(path, variant: variant, residency: residency)
         }
-        return try loadSingleFile(path, configFolder: configFolder)
+        return try loadSingleFile(path, configFolder: configFolder, residency: residency)
     }
 
-    private static func loadDiffusersFolder(_ folder: String, variant: String?) throws -> StableDiffusionCheckpoint {
+    private static func loadDiffusersFolder(_ folder: String, variant: String?, residency: WeightResidency) throws
+        -> StableDiffusionCheckpoint
+    {
         guard FileManager.default.fileExists(atPath: "\(folder)/model_index.json") else {
             throw CheckpointError.missingFile(folder, "no model_index.json: not a diffusers folder")
         }
@@ -42,7 +46,7 @@ public struct StableDiffusionCheckpoint: Sendable {
         let vaeConfig = try VAEConfig.load(path: "\(folder)/vae/config.json")
         func weights(_ component: String, _ base: String) throws -> WeightLoader {
             let file = try SafetensorsFile(path: weightFile(in: "\(folder)/\(component)", base: base, variant: variant))
-            return WeightLoader(store: file, component: component)
+            return WeightLoader(store: file, component: component, residency: residency)
         }
         return StableDiffusionCheckpoint(
             textEncoder: try CLIPTextEncoder(weights: weights("text_encoder", "model"), config: textConfig),
@@ -51,7 +55,9 @@ public struct StableDiffusionCheckpoint: Sendable {
             tokenizer: try tokenizer(in: folder))
     }
 
-    private static func loadSingleFile(_ path: String, configFolder: String?) throws -> StableDiffusionCheckpoint {
+    private static func loadSingleFile(_ path: String, configFolder: String?, residency: WeightResidency) throws
+        -> StableDiffusionCheckpoint
+    {
         let textConfig =
             try configFolder.map {
                 try ModelConfig.decode(CLIPTextConfig.self, from: "\($0)/text_encoder/config.json")
@@ -63,7 +69,8 @@ public struct StableDiffusionCheckpoint: Sendable {
         let keys = OriginalCheckpointKeys(unet: unetConfig, vae: vaeConfig)
         let names = Array(file.entries.keys)
         func weights(_ component: String, _ renamed: [String: String]) -> WeightLoader {
-            WeightLoader(store: RenamedTensorStore(base: file, names: renamed), component: component)
+            WeightLoader(
+                store: RenamedTensorStore(base: file, names: renamed), component: component, residency: residency)
         }
         return StableDiffusionCheckpoint(
             textEncoder: try CLIPTextEncoder(

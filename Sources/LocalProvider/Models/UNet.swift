@@ -11,6 +11,8 @@ public struct UNet: Sendable {
     let upBlocks: [UNetUpBlock]
     let normOut: GroupNorm
     let convOut: Conv2d
+    /// The weights the blocks convert on use (mapped residency), or the file they were converted from.
+    let weights: WeightLoader?
 
     init(weights: WeightLoader, config: UNetConfig) throws {
         let base = config.blockOutChannels[0]
@@ -31,7 +33,12 @@ public struct UNet: Sendable {
             weights, "conv_norm_out", groups: config.normNumGroups, channels: base, epsilon: config.normEps)
         convOut = try Conv2d(weights, "conv_out", input: base, output: config.outChannels, kernel: 3, padding: 1)
         self.config = config
+        self.weights = weights.residency == .mapped ? weights : nil
     }
+
+    /// Drops the mapped weight pages from resident memory until the next forward call maps them in again
+    /// (nothing to do when the weights are resident).
+    func releaseMappedPages() { weights?.releaseMappedPages() }
 
     /// The predicted noise, shaped like `latents` (`[N, in_channels, H, W]`, H and W divisible by
     /// 2^(stages - 1)); `context` is `[N, tokens, cross_attention_dim]`.
@@ -62,11 +69,11 @@ public struct UNet: Sendable {
         var hidden = convIn(latents)
         var skips = [hidden]
         for block in downBlocks {
-            hidden = block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
+            hidden = try block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
         }
-        hidden = midBlock(hidden, activatedTime: activatedTime, context: context)
+        hidden = try midBlock(hidden, activatedTime: activatedTime, context: context)
         for block in upBlocks {
-            hidden = block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
+            hidden = try block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
         }
         return convOut(normOut(hidden, thenSiLU: true))
     }

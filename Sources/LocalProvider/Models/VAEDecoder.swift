@@ -6,13 +6,15 @@ public struct VAEDecoder: Sendable {
     public let config: VAEConfig
     let postQuantConv: Conv2d
     let convIn: Conv2d
-    let midFirst: ResnetBlock
-    let midAttention: VAEAttention?
-    let midSecond: ResnetBlock
-    let upBlocks: [[ResnetBlock]]
-    let upsamplers: [Conv2d?]
+    let midFirst: WeightBacked<ResnetBlock>
+    let midAttention: WeightBacked<VAEAttention>?
+    let midSecond: WeightBacked<ResnetBlock>
+    let upBlocks: [[WeightBacked<ResnetBlock>]]
+    let upsamplers: [WeightBacked<Conv2d>?]
     let normOut: GroupNorm
     let convOut: Conv2d
+    /// The weights the blocks convert on use (mapped residency); nil when they are resident.
+    let weights: WeightLoader?
 
     init(weights: WeightLoader, config: VAEConfig) throws {
         let latent = config.latentChannels
@@ -22,18 +24,23 @@ public struct VAEDecoder: Sendable {
         let top = reversed[0]
         postQuantConv = try Conv2d(weights, "post_quant_conv", input: latent, output: latent, kernel: 1)
         convIn = try Conv2d(weights, "decoder.conv_in", input: latent, output: top, kernel: 3, padding: 1)
-        func resnet(_ prefix: String, _ input: Int, _ output: Int) throws -> ResnetBlock {
-            try ResnetBlock(
-                weights, prefix, input: input, output: output, timeChannels: nil, groups: groups, epsilon: epsilon)
+        func resnet(_ prefix: String, _ input: Int, _ output: Int) throws -> WeightBacked<ResnetBlock> {
+            try WeightBacked(weights) { weights in
+                try ResnetBlock(
+                    weights, prefix, input: input, output: output, timeChannels: nil, groups: groups,
+                    epsilon: epsilon)
+            }
         }
         midFirst = try resnet("decoder.mid_block.resnets.0", top, top)
         midAttention =
             config.midBlockAddAttention
-            ? try VAEAttention(
-                weights, "decoder.mid_block.attentions.0", channels: top, groups: groups, epsilon: epsilon) : nil
+            ? try WeightBacked(weights) { weights in
+                try VAEAttention(
+                    weights, "decoder.mid_block.attentions.0", channels: top, groups: groups, epsilon: epsilon)
+            } : nil
         midSecond = try resnet("decoder.mid_block.resnets.1", top, top)
-        var blocks: [[ResnetBlock]] = []
-        var upsamplers: [Conv2d?] = []
+        var blocks: [[WeightBacked<ResnetBlock>]] = []
+        var upsamplers: [WeightBacked<Conv2d>?] = []
         for (index, output) in reversed.enumerated() {
             let input = index == 0 ? top : reversed[index - 1]
             let prefix = "decoder.up_blocks.\(index)"
@@ -44,8 +51,11 @@ public struct VAEDecoder: Sendable {
             upsamplers.append(
                 index == reversed.count - 1
                     ? nil
-                    : try Conv2d(
-                        weights, "\(prefix).upsamplers.0.conv", input: output, output: output, kernel: 3, padding: 1))
+                    : try WeightBacked(weights) { weights in
+                        try Conv2d(
+                            weights, "\(prefix).upsamplers.0.conv", input: output, output: output, kernel: 3,
+                            padding: 1)
+                    })
         }
         upBlocks = blocks
         self.upsamplers = upsamplers
@@ -54,7 +64,12 @@ public struct VAEDecoder: Sendable {
         convOut = try Conv2d(
             weights, "decoder.conv_out", input: bottom, output: config.outChannels, kernel: 3, padding: 1)
         self.config = config
+        self.weights = weights.residency == .mapped ? weights : nil
     }
+
+    /// Drops the mapped weight pages from resident memory until the next decode maps them in again (nothing
+    /// to do when the weights are resident).
+    func releaseMappedPages() { weights?.releaseMappedPages() }
 
     /// Decodes `latents` (`[N, latent_channels, h, w]`, already divided by `config.scalingFactor`) into
     /// `[N, out_channels, h * 2^(stages - 1), w * 2^(stages - 1)]`.
@@ -68,12 +83,12 @@ public struct VAEDecoder: Sendable {
                 "VAE latents must be [N, \(config.latentChannels), h, w], got \(latents.shape)")
         }
         var hidden = convIn(postQuantConv(latents))
-        hidden = midFirst(hidden)
-        if let midAttention { hidden = midAttention(hidden) }
-        hidden = midSecond(hidden)
+        hidden = try midFirst.load()(hidden)
+        if let midAttention { hidden = try midAttention.load()(hidden) }
+        hidden = try midSecond.load()(hidden)
         for (resnets, upsampler) in zip(upBlocks, upsamplers) {
-            for resnet in resnets { hidden = resnet(hidden) }
-            if let upsampler { hidden = upsampler(Upsample.nearest(hidden)) }
+            for resnet in resnets { hidden = try resnet.load()(hidden) }
+            if let upsampler { hidden = try upsampler.load()(Upsample.nearest(hidden)) }
         }
         return convOut(normOut(hidden, thenSiLU: true))
     }

@@ -28,11 +28,13 @@ public struct StableDiffusionPipeline: Sendable {
     /// Loads a diffusers folder or a single `.safetensors` file (with an optional config folder for its
     /// configs, tokenizer and scheduler) into a pipeline. `tokenizerPath` (CLIP's
     /// `bpe_simple_vocab_16e6.txt.gz`, or a folder with `vocab.json` and `merges.txt`) replaces a missing
-    /// or different tokenizer.
+    /// or different tokenizer. `residency` says whether weights become float32 once at load or per block on use.
     public static func load(
-        path: String, configFolder: String? = nil, variant: String? = nil, tokenizerPath: String? = nil
+        path: String, configFolder: String? = nil, variant: String? = nil, tokenizerPath: String? = nil,
+        residency: WeightResidency = .mapped
     ) throws -> StableDiffusionPipeline {
-        let checkpoint = try StableDiffusionCheckpoint.load(path: path, variant: variant, configFolder: configFolder)
+        let checkpoint = try StableDiffusionCheckpoint.load(
+            path: path, variant: variant, configFolder: configFolder, residency: residency)
         let tokenizer = try tokenizerPath.map { path in
             path.hasSuffix(".gz")
                 ? try CLIPTokenizer(clipMergesGzipPath: path)
@@ -88,6 +90,8 @@ public struct StableDiffusionPipeline: Sendable {
         let prompts = guided ? [request.negativePrompt, request.prompt] : [request.prompt]
         let context = try checkpoint.textEncoder.forward(tokenIDs: prompts.map(tokenizer.encode))
         timings.textEncoding = clock.now - started
+        // With mapped weights, each network's pages leave resident memory once it is done for this image.
+        checkpoint.textEncoder.releaseMappedPages()
 
         started = clock.now
         var scheduler = try request.scheduler.make(steps: request.steps, configuration: schedulerConfiguration)
@@ -117,12 +121,14 @@ public struct StableDiffusionPipeline: Sendable {
             progress(index + 1, total)
         }
         timings.denoising = clock.now - started
+        checkpoint.unet.releaseMappedPages()
 
         if isCancelled() { throw PipelineError.cancelled }
         started = clock.now
         let scale = checkpoint.vaeDecoder.config.scalingFactor
         let decoded = try checkpoint.vaeDecoder.decode(Tensor(shape: latentShape, scalars: latents.map { $0 / scale }))
         timings.decoding = clock.now - started
+        checkpoint.vaeDecoder.releaseMappedPages()
         return RenderedImage(
             width: request.width, height: request.height, rgb: Self.rgbBytes(decoded), timings: timings)
     }

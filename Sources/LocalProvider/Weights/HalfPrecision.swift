@@ -22,3 +22,32 @@ enum HalfPrecision {
         Float(bitPattern: UInt32(bits) << 16)
     }
 }
+
+extension HalfPrecision {
+    /// Widens `count` little-endian IEEE half values at `source` into `target`, bit-exact like
+    /// `float(fromHalfBits:)` but branch-free so the loop vectorises; large runs are split across cores.
+    static func widenHalves(_ source: UnsafeRawPointer, into target: UnsafeMutablePointer<Float>, count: Int) {
+        Parallel.forRanges(count: count, minimumPerChunk: 1 << 18) { range in
+            for index in range {
+                let half = source.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self)
+                let bits = UInt32(UInt16(littleEndian: half))
+                let sign = (bits & 0x8000) << 16
+                // Exponent and mantissa moved into float32's fields, then rescaled by 2^(127 - 15): exact for
+                // normal and subnormal halves alike. Infinities and NaNs keep an all-ones exponent instead.
+                let scaled = Float(bitPattern: (bits & 0x7FFF) << 13) * 0x1p112
+                let special = sign | 0x7F80_0000 | ((bits & 0x3FF) << 13)
+                target[index] = Float(bitPattern: (bits & 0x7C00) == 0x7C00 ? special : scaled.bitPattern | sign)
+            }
+        }
+    }
+
+    /// Widens `count` little-endian bfloat16 values at `source` into `target`, split across cores when large.
+    static func widenBFloat16s(_ source: UnsafeRawPointer, into target: UnsafeMutablePointer<Float>, count: Int) {
+        Parallel.forRanges(count: count, minimumPerChunk: 1 << 18) { range in
+            for index in range {
+                let bits = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
+                target[index] = Float(bitPattern: UInt32(bits) << 16)
+            }
+        }
+    }
+}

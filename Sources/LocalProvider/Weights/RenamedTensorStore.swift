@@ -8,4 +8,6 @@ struct RenamedTensorStore: TensorStore {
     func tensor(_ name: String) throws -> Tensor {
         try base.tensor(names[name] ?? name)
     }
+
+    func releaseMappedPages() { base.releaseMappedPages() }
 }

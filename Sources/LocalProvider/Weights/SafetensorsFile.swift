@@ -69,6 +69,12 @@ public final class SafetensorsFile: @unchecked Sendable {
         munmap(UnsafeMutableRawPointer(mutating: mapping), mappedLength)
     }
 
+    /// Drops the mapped pages from this process's resident memory (`madvise(MADV_DONTNEED)`): the file stays
+    /// mapped and readable, its pages stay in the page cache, and the next read maps them in again.
+    public func releaseMappedPages() {
+        _ = madvise(UnsafeMutableRawPointer(mutating: mapping), mappedLength, MADV_DONTNEED)
+    }
+
     /// The tensor names, sorted.
     public var names: [String] { entries.keys.sorted() }
 
@@ -82,19 +88,9 @@ public final class SafetensorsFile: @unchecked Sendable {
         case .float32:
             convert = { target in UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 4) }
         case .float16:
-            convert = { target in
-                for index in 0..<count {
-                    let bits = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
-                    target[index] = HalfPrecision.float(fromHalfBits: bits)
-                }
-            }
+            convert = { target in HalfPrecision.widenHalves(source, into: target, count: count) }
         case .bfloat16:
-            convert = { target in
-                for index in 0..<count {
-                    let bits = UInt16(littleEndian: source.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))
-                    target[index] = HalfPrecision.float(fromBFloat16Bits: bits)
-                }
-            }
+            convert = { target in HalfPrecision.widenBFloat16s(source, into: target, count: count) }
         case .float64:
             convert = { target in
                 for index in 0..<count {

@@ -4,6 +4,8 @@ protocol TensorStore: Sendable {
     func shape(of name: String) -> [Int]?
     /// Loads tensor `name` as float32.
     func tensor(_ name: String) throws -> Tensor
+    /// Drops the store's memory-mapped pages from the process's resident memory (a hint; reads stay valid).
+    func releaseMappedPages()
 }
 
 extension SafetensorsFile: TensorStore {

@@ -5,11 +5,26 @@ struct WeightLoader: Sendable {
     let component: String
     /// Prepended to every requested key.
     let prefix: String
+    /// Whether the model built from this loader converts its weights at load or on use.
+    let residency: WeightResidency
+    /// When set, `tensor` only checks the key and shape: see `checkingShapesOnly()`.
+    private let checksShapesOnly: Bool
 
-    init(store: any TensorStore, component: String, prefix: String = "") {
+    init(
+        store: any TensorStore, component: String, prefix: String = "", residency: WeightResidency = .resident
+    ) {
+        self.init(
+            store: store, component: component, prefix: prefix, residency: residency, checksShapesOnly: false)
+    }
+
+    private init(
+        store: any TensorStore, component: String, prefix: String, residency: WeightResidency, checksShapesOnly: Bool
+    ) {
         self.store = store
         self.component = component
         self.prefix = prefix
+        self.residency = residency
+        self.checksShapesOnly = checksShapesOnly
     }
 
     /// Whether the store has `key` (after the prefix).
@@ -17,7 +32,16 @@ struct WeightLoader: Sendable {
 
     /// The same store with `extra` appended to the prefix.
     func scoped(_ extra: String) -> WeightLoader {
-        WeightLoader(store: store, component: component, prefix: prefix + extra)
+        WeightLoader(
+            store: store, component: component, prefix: prefix + extra, residency: residency,
+            checksShapesOnly: checksShapesOnly)
+    }
+
+    /// A loader that checks every requested key and shape but reads no weight: its tensors have the stored
+    /// shape and storage that is reserved, never written, and must never be computed with. Building a layer
+    /// with it validates a checkpoint without converting (or touching) its weights.
+    func checkingShapesOnly() -> WeightLoader {
+        WeightLoader(store: store, component: component, prefix: prefix, residency: residency, checksShapesOnly: true)
     }
 
     /// Loads `key` (after the prefix), which must have `shape` or, when given, `alternative`.
@@ -29,6 +53,11 @@ struct WeightLoader: Sendable {
         guard stored == shape || stored == alternative else {
             throw CheckpointError.shapeMismatch(component: component, key: name, expectedShape: shape, actual: stored)
         }
+        if checksShapesOnly { return Tensor(shape: stored) { _ in } }
         return try store.tensor(name)
     }
+
+    /// Lets the operating system drop the store's mapped pages from this process's memory (they stay in the
+    /// page cache; the next read maps them again).
+    func releaseMappedPages() { store.releaseMappedPages() }
 }
