@@ -4,18 +4,6 @@ import Hummingbird
 /// The effective limits of a user named by email: what the live policy gives that email (as a verified address,
 /// and the subject it last signed in with), and what is left of each quota window when the gateway knows the user.
 struct UserLimitsView: ResponseEncodable {
-    struct WindowView: Codable {
-        var window: String
-        var limit: Int64?
-        var used: Int64
-        var remaining: Int64?
-        var resetsAt: Date?
-        enum CodingKeys: String, CodingKey {
-            case window, limit, used, remaining
-            case resetsAt = "resets_at"
-        }
-    }
-
     var email: String
     /// The user key the email last used, or nil when it has never reserved quota here.
     var user: String?
@@ -26,7 +14,7 @@ struct UserLimitsView: ResponseEncodable {
     var matchedRule: String?
     var providers: [String]
     var limits: PolicyView.Limits?
-    var quota: [WindowView]?
+    var quota: [QuotaWindowView]?
     /// What the answer cannot take into account.
     var note: String
 
@@ -46,11 +34,7 @@ struct UserLimitsView: ResponseEncodable {
         matchedRule = resolution.matchedRule.map { "\($0)" }
         providers = resolution.providerChain
         limits = resolution.limits.map(PolicyView.Limits.init)
-        quota = windows?.map {
-            WindowView(
-                window: $0.window.rawValue, limit: $0.limit, used: $0.used, remaining: $0.remaining,
-                resetsAt: $0.resetsAt)
-        }
+        quota = windows?.map(QuotaWindowView.init)
         note =
             "Resolved as a verified email\(user == nil ? "" : " and its last subject"); hosted_domain rules "
             + "need the user's token and are not considered"

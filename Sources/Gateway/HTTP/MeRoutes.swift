@@ -28,22 +28,11 @@ struct MeRoutes: Sendable {
             /// The tier's limits, so a front can shape its form to them.
             var limits: PolicyView.Limits
         }
-        struct WindowView: Codable {
-            var window: String
-            var limit: Int64?
-            var used: Int64
-            var remaining: Int64?
-            var resetsAt: Date?
-            enum CodingKeys: String, CodingKey {
-                case window, limit, used, remaining
-                case resetsAt = "resets_at"
-            }
-        }
         var identity: IdentityView
         var tier: TierView
         var matchedRule: String?
         var isAdmin: Bool
-        var quota: [WindowView]
+        var quota: [QuotaWindowView]
         enum CodingKeys: String, CodingKey {
             case identity, tier, quota
             case matchedRule = "matched_rule"
@@ -66,10 +55,6 @@ struct MeRoutes: Sendable {
                 name: access.tier.name, description: access.tier.summary, providers: access.tier.providerChain,
                 limits: PolicyView.Limits(access.tier.limits)),
             matchedRule: access.resolution.matchedRule.map { "\($0)" }, isAdmin: access.resolution.isAdmin,
-            quota: windows.map {
-                .init(
-                    window: $0.window.rawValue, limit: $0.limit, used: $0.used, remaining: $0.remaining,
-                    resetsAt: $0.resetsAt)
-            })
+            quota: windows.map(QuotaWindowView.init))
     }
 }
