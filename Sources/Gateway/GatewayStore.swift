@@ -68,7 +68,9 @@ struct GatewayStore: Sendable {
                     logger: logger))
         }
         if let channel {
-            services.append(JobSignalRelay(channel: channel, store: jobs, runner: runner, hub: hub))
+            services.append(
+                JobSignalRelay(
+                    channel: channel, store: jobs, cancelRunning: { _ = runner.cancelRunning($0) }, hub: hub))
         }
         return services
     }

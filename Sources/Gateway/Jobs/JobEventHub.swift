@@ -14,6 +14,11 @@ final class JobEventHub: Sendable {
         routes.withLock { $0[jobID] ?? [] }
     }
 
+    /// The jobs someone here is listening to now.
+    var followedJobs: [JobID] {
+        subscribers.withLock { Array($0.keys) }
+    }
+
     /// A stream of the job's events from now on; it ends after the job's `finished` event.
     func subscribe(_ jobID: JobID) -> AsyncStream<JobEvent> {
         let (stream, continuation) = AsyncStream.makeStream(of: JobEvent.self, bufferingPolicy: .bufferingNewest(64))
