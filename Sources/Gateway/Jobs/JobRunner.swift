@@ -5,9 +5,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// Runs accepted jobs in this process, at most `concurrency` at a time and at most `queueLimit` more waiting:
-/// each goes through the provider router,
-/// every attempt is recorded in the ledger, and the reservation is settled with the real cost (or refunded when
-/// no paid work happened). On graceful shutdown it takes no new work, lets running jobs finish for the grace
+/// each goes through the provider router, every attempt is recorded in the ledger, and the reservation is settled
+/// with the real cost (or refunded when no paid work happened). On graceful shutdown it takes no new work, lets running jobs finish for the grace
 /// period, and records the rest as interrupted (refunded).
 final class JobRunner: Service, Sendable {
     private struct State {
