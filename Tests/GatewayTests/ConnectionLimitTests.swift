@@ -38,7 +38,9 @@ import Testing
     }
 
     @Test func eventStreamSendsHeartbeatsWhileTheJobIsQuiet() async throws {
-        let gateway = try TestGateway(behaviour: .succeed(stepDelay: .milliseconds(150), paidSeconds: 1)) {
+        // Two quiet seconds before each of the three steps: a stream that attaches late (a machine busy with the
+        // whole suite under a sanitizer) still sits through a quiet stretch.
+        let gateway = try TestGateway(behaviour: .succeed(stepDelay: .seconds(2), paidSeconds: 1)) {
             $0.eventHeartbeat = .milliseconds(40)
         }
         try await gateway.live { client in
