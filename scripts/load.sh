@@ -46,7 +46,9 @@ providers:
 admins:
   emails: [load-admin@example.com]
 tiers:
-  - {name: load, providers: [instant], limits: {}}
+  # One running or waiting job per user, as a real tier paces its users: 1,000 users can then never fill the
+  # runner's queue (1,000 waiting), so an overload shows as 429s to the users who asked too fast, never as 503s.
+  - {name: load, providers: [instant], limits: {concurrent_jobs: 1}}
 users:
   - {default: true, tier: load}
 YAML
