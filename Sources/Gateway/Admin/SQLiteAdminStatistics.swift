@@ -1,6 +1,6 @@
 import Foundation
 
-/// `AdminStatistics` on the SQLite database, on its own queue like `SQLiteJobStore`.
+/// `AdminStatistics` on the SQLite database, through the ledger's read-only report connection.
 struct SQLiteAdminStatistics: AdminStatistics {
     let database: SQLiteDatabase
 

@@ -35,7 +35,7 @@ extension SQLiteQuotaLedger {
     }
 
     public func usage(_ query: UsageQuery) async throws -> UsageReport {
-        try await database.perform { connection in
+        try await reports.perform { connection in
             try connection.withTransaction(.deferred) {
                 let bindings: [SQLiteValue] = [.integer(query.month.startSeconds), .text(query.userEmail)]
                 return UsageReport(

@@ -4,13 +4,18 @@ import Foundation
 /// check-and-write in one `BEGIN IMMEDIATE` transaction. One process writes a database file (a lock file says so).
 public final class SQLiteQuotaLedger: QuotaLedger {
     let database: SQLiteDatabase
+    /// A read-only connection on a queue of its own for the ops' reports (usage, provider statistics): WAL lets it
+    /// read the last commit while the writer goes on, so a month's report does not hold up reservations. The
+    /// writer's own connection for a read-only ledger.
+    let reports: SQLiteDatabase
     /// The running process; held reservations of any other owner are orphans.
     public let owner: LedgerOwner
     let requestRate = RequestRateWindow()
     private let fileLock: DatabaseFileLock?
 
-    init(database: SQLiteDatabase, owner: LedgerOwner, fileLock: DatabaseFileLock?) {
+    init(database: SQLiteDatabase, reports: SQLiteDatabase, owner: LedgerOwner, fileLock: DatabaseFileLock?) {
         self.database = database
+        self.reports = reports
         self.owner = owner
         self.fileLock = fileLock
     }
@@ -23,11 +28,24 @@ public final class SQLiteQuotaLedger: QuotaLedger {
         let fileLock = options.readOnly ? nil : try DatabaseFileLock(databasePath: path)
         let database = try await SQLiteDatabase.open(
             path: path, options: options, migrations: GatewaySchema.migrations)
-        return SQLiteQuotaLedger(database: database, owner: owner, fileLock: fileLock)
+        guard !options.readOnly else {
+            return SQLiteQuotaLedger(database: database, reports: database, owner: owner, fileLock: fileLock)
+        }
+        let reports: SQLiteDatabase
+        do {
+            reports = try await SQLiteDatabase.open(
+                path: path, options: .init(readOnly: true, create: false), migrations: GatewaySchema.migrations)
+        } catch {
+            await database.close()
+            fileLock?.release()
+            throw error
+        }
+        return SQLiteQuotaLedger(database: database, reports: reports, owner: owner, fileLock: fileLock)
     }
 
     /// Closes the database after the work already queued and gives up the writer's lock.
     public func close() async {
+        if reports !== database { await reports.close() }
         await database.close()
         fileLock?.release()
     }
