@@ -5,6 +5,13 @@ import PackageDescription
 /// arithmetic is tens of times slower, which would make its tests crawl.
 let optimisedNumerics: [SwiftSetting] = [.unsafeFlags(["-O"])]
 
+/// PostgreSQL (the shared store) is left out when GATEWAY_WITHOUT_POSTGRES is set: its TLS stack (two copies of
+/// BoringSSL) is about a third of a build, and the fuzzing and sanitizer builds (scripts/fuzz.sh,
+/// scripts/test-sanitizers.sh, each in its own build folder) test nothing that needs it. Such a build refuses a
+/// postgres:// store with a clear error; every other build has it.
+let withPostgres = Context.environment["GATEWAY_WITHOUT_POSTGRES"] == nil
+let postgresSettings: [SwiftSetting] = withPostgres ? [.define("GATEWAY_POSTGRES")] : []
+
 let package = Package(
     name: "diffusion-gateway",
     platforms: [.macOS(.v15)],
@@ -25,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         // System libraries: module maps only; each is reached through one small Swift wrapper.
@@ -72,9 +80,11 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
-                .product(name: "PostgresNIO", package: "postgres-nio"),
-            ],
-            resources: [.copy("Web/Assets")]),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ] + (withPostgres ? [.product(name: "PostgresNIO", package: "postgres-nio")] : []),
+            resources: [.copy("Web/Assets")],
+            swiftSettings: postgresSettings),
         .target(
             name: "Worker",
             dependencies: [
@@ -89,7 +99,8 @@ let package = Package(
             dependencies: [
                 "Gateway", "LocalProvider", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            swiftSettings: postgresSettings),
 
         // Benchmarks: release-build programs that scripts/bench-*.sh run (make bench).
         .executableTarget(
@@ -102,7 +113,8 @@ let package = Package(
             ],
             path: "Benchmarks/PolicyBenchmarks"),
         .executableTarget(
-            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks"),
+            name: "ledger-benchmarks", dependencies: ["Gateway"], path: "Benchmarks/LedgerBenchmarks",
+            swiftSettings: postgresSettings),
         .executableTarget(
             name: "ProviderBenchmarks",
             dependencies: [
@@ -147,12 +159,6 @@ let package = Package(
             exclude: ["Fixtures"],
             swiftSettings: optimisedNumerics),
         .testTarget(
-            name: "StoreTests",
-            dependencies: [
-                "Gateway", "AuthKit", "Providers", "Worker", "HTTPClient",
-                .product(name: "Hummingbird", package: "hummingbird"),
-            ]),
-        .testTarget(
             name: "GatewayTests",
             dependencies: [
                 "Gateway", "AuthKit", "Providers", "LocalProvider", "Worker",
@@ -160,3 +166,13 @@ let package = Package(
             ]),
     ]
 )
+
+if withPostgres {
+    package.targets.append(
+        .testTarget(
+            name: "StoreTests",
+            dependencies: [
+                "Gateway", "AuthKit", "Providers", "Worker", "HTTPClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ]))
+}

@@ -144,6 +144,7 @@ for synchronous in options.synchronousModes {
         store: "sqlite", durability: "synchronous=\(synchronous.rawValue)", pairs: pairs, repeats: options.repeats
     ) { try await openSQLite(synchronous) }
 }
+#if GATEWAY_POSTGRES
 for (label, url) in options.postgres {
     try await rows(store: "postgres", durability: label, pairs: options.pairs / 4, repeats: options.repeats) {
         let ledger = try await PostgresQuotaLedger.open(
@@ -152,3 +153,6 @@ for (label, url) in options.postgres {
         return (ledger, { await ledger.close() })
     }
 }
+#else
+if !options.postgres.isEmpty { throw StoreError.postgresNotBuiltIn }
+#endif

@@ -11,8 +11,10 @@ struct GatewayStore: Sendable {
     let statistics: any AdminStatistics
     /// Job news between instances; nil for SQLite, where one process owns everything.
     let channel: (any JobSignalChannel)?
+    #if GATEWAY_POSTGRES
     /// The shared ledger, whose lease the instance keeps; nil for SQLite.
-    let sharedLedger: PostgresQuotaLedger?
+    var sharedLedger: PostgresQuotaLedger? = nil
+    #endif
     /// Closes everything, after the jobs have been closed.
     let close: @Sendable () async -> Void
 
@@ -24,6 +26,7 @@ struct GatewayStore: Sendable {
         guard let store = configuration.store else {
             return try await openSQLite(configuration, owner: owner)
         }
+        #if GATEWAY_POSTGRES
         let ledger = try await PostgresQuotaLedger.open(
             storeURL: store, owner: owner, lease: configuration.lease, logger: logger)
         let jobs = PostgresJobStore(database: ledger.database, owner: owner)
@@ -36,6 +39,10 @@ struct GatewayStore: Sendable {
                 jobs.close()
                 await ledger.close()
             })
+        #else
+        _ = store
+        throw StoreError.postgresNotBuiltIn
+        #endif
     }
 
     private static func openSQLite(_ configuration: GatewayConfiguration, owner: LedgerOwner) async throws
@@ -51,7 +58,7 @@ struct GatewayStore: Sendable {
             path: GatewaySchema.databasePath(dataDirectory: configuration.dataDirectory), owner: owner)
         return GatewayStore(
             ledger: ledger, jobs: SQLiteJobStore(database: ledger.database),
-            statistics: SQLiteAdminStatistics(database: ledger.database), channel: nil, sharedLedger: nil,
+            statistics: SQLiteAdminStatistics(database: ledger.reports), channel: nil,
             close: { await ledger.close() })
     }
 
@@ -61,12 +68,14 @@ struct GatewayStore: Sendable {
         -> [any Service]
     {
         var services: [any Service] = []
+        #if GATEWAY_POSTGRES
         if let sharedLedger {
             services.append(
                 LeaseKeeper(
                     ledger: sharedLedger, store: jobs, hub: hub, interval: sharedLedger.lease / 3, now: now,
                     logger: logger))
         }
+        #endif
         if let channel {
             services.append(
                 JobSignalRelay(

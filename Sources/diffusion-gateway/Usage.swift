@@ -38,6 +38,7 @@ struct Usage: AsyncParsableCommand {
         let query = UsageQuery(month: month.flatMap(UTCMonth.init) ?? UTCMonth(containing: Date()), userEmail: user)
         let report: UsageReport
         if let store = storeURL {
+            #if GATEWAY_POSTGRES
             let ledger = try await PostgresQuotaLedger.open(
                 storeURL: store, owner: LedgerOwner(instanceID: "usage", processStartedAt: Date()))
             do {
@@ -47,6 +48,10 @@ struct Usage: AsyncParsableCommand {
                 throw error
             }
             await ledger.close()
+            #else
+            _ = store
+            throw StoreError.postgresNotBuiltIn
+            #endif
         } else {
             report = try await sqliteUsage(query)
         }

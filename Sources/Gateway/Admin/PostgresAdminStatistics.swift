@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import PostgresNIO
 
@@ -28,3 +29,4 @@ struct PostgresAdminStatistics: AdminStatistics {
         }
     }
 }
+#endif

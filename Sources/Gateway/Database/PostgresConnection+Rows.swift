@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Logging
 import PostgresNIO
 
@@ -19,3 +20,4 @@ extension PostgresRandomAccessRow {
         try self[index].decode(T.self)
     }
 }
+#endif

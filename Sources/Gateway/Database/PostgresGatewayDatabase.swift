@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import PostgresNIO
@@ -176,3 +177,4 @@ final class PostgresGatewayDatabase: Sendable {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 /// One step of the PostgreSQL schema: statements run once, in order, in the migrating transaction, and recorded in
 /// `gateway_schema`.
 struct PostgresMigration: Sendable {
@@ -8,3 +9,4 @@ struct PostgresMigration: Sendable {
     /// One SQL statement each (the extended protocol runs one statement per query).
     let statements: [String]
 }
+#endif

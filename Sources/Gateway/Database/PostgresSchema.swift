@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 /// The gateway's schema on PostgreSQL: the same tables as on SQLite (ledger, jobs) plus what sharing needs: one row
 /// per user to lock while checking and reserving, and one row per running gateway process with its heartbeat.
 /// Steps are appended, never edited once released.
@@ -107,3 +108,4 @@ enum PostgresSchema {
             "CREATE INDEX jobs_finished ON jobs (finished_ms) WHERE finished_ms IS NOT NULL",
         ])
 }
+#endif

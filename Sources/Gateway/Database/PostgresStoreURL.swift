@@ -1,5 +1,8 @@
 import Foundation
+
+#if GATEWAY_POSTGRES
 import PostgresNIO
+#endif
 
 /// Where the shared PostgreSQL database is: parsed from a `postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE` URL
 /// (the `store:` setting). `sslmode` is `disable`, `prefer` (the default) or `require`.
@@ -51,6 +54,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
     /// The URL without its password, for logs.
     public var description: String { "postgres://\(user)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)" }
 
+    #if GATEWAY_POSTGRES
     /// The configuration of a pool of at most `connections` connections to this address.
     func clientConfiguration(connections: Int) -> PostgresClient.Configuration {
         let mode: PostgresClient.Configuration.TLS =
@@ -65,6 +69,7 @@ public struct PostgresStoreURL: Sendable, Hashable, CustomStringConvertible {
         configuration.options.maximumConnections = connections
         return configuration
     }
+    #endif
 
     private static func redacted(_ text: String) -> String {
         guard var components = URLComponents(string: text), components.password != nil else { return text }

@@ -5,6 +5,7 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
         case invalidURL = "invalid_store_url"
         case unavailable = "store_unavailable"
         case schemaTooNew = "schema_too_new"
+        case notBuiltIn = "store_not_built_in"
     }
 
     private let code: Code
@@ -40,6 +41,13 @@ public struct StoreError: Error, Sendable, Hashable, CustomStringConvertible {
             .schemaTooNew,
             "the database schema is version \(found) but this gateway knows up to \(known); run a newer gateway")
     }
+
+    /// This build was made without PostgreSQL (`GATEWAY_WITHOUT_POSTGRES`, which the fuzzing and sanitizer
+    /// builds set).
+    public static let postgresNotBuiltIn = StoreError(
+        .notBuiltIn,
+        "this gateway was built without PostgreSQL support (GATEWAY_WITHOUT_POSTGRES was set); build it without "
+            + "that variable to use a postgres:// store")
 
     /// Whether this error says the database was unreachable (503, retry later).
     public var isUnavailable: Bool { code == .unavailable }

@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -61,3 +62,4 @@ struct LeaseKeeper: Service {
         }
     }
 }
+#endif

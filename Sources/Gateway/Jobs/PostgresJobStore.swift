@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import NIOCore
@@ -215,3 +216,4 @@ final class PostgresJobStore: JobStore, JobSignalChannel {
             imageMediaType: try row.value(16))
     }
 }
+#endif

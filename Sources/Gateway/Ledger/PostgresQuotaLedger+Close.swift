@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import PostgresNIO
@@ -170,3 +171,4 @@ extension PostgresQuotaLedger {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import PostgresNIO
@@ -93,3 +94,4 @@ extension PostgresQuotaLedger {
         }
     }
 }
+#endif

@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import PostgresNIO
@@ -101,3 +102,4 @@ extension PostgresQuotaLedger {
         return LedgerRules.statuses(limits: limits, usage: usage, nowSeconds: nowSeconds)
     }
 }
+#endif

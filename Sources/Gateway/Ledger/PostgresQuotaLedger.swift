@@ -1,3 +1,4 @@
+#if GATEWAY_POSTGRES
 import Foundation
 import Logging
 import PostgresNIO
@@ -148,3 +149,4 @@ extension PostgresQuotaLedger {
         }
     }
 }
+#endif
