@@ -8,6 +8,7 @@ import Logging
 /// folder given, an instant in-process provider for `kind: local`; writes a dev token to the token file.
 ///
 /// Usage: GatewayBenchmarks PORT POLICY_DIR DATA_DIR TOKEN_FILE
+EventLoopExecutor.adopt()
 let arguments = CommandLine.arguments
 guard arguments.count == 5, let port = Int(arguments[1]) else {
     FileHandle.standardError.write(Data("usage: GatewayBenchmarks PORT POLICY_DIR DATA_DIR TOKEN_FILE\n".utf8))

@@ -68,6 +68,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     func run() async throws {
+        EventLoopExecutor.adopt()
         let configuration = GatewayConfiguration(
             host: host, port: port, policyDirectory: policies, dataDirectory: data, devSignIn: dev,
             corsOrigins: corsOrigin, jobConcurrency: jobs, shutdownGracePeriod: .seconds(shutdownGrace),
