@@ -35,6 +35,9 @@ public enum Base64URL {
     private static func decode(buffer text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         let count = text.count
         guard count % 4 != 1 else { return nil }
+        // Not through `unsafeUninitializedCapacity` when empty: for 0 it writes into the standard library's shared
+        // empty-array storage, a race between threads that ThreadSanitizer reports.
+        guard count > 0 else { return [] }
         let outputCount = count * 3 / 4
         var valid = true
         let output = [UInt8](unsafeUninitializedCapacity: outputCount) { output, initialized in

@@ -25,6 +25,12 @@ public struct Tensor: Sendable, Equatable {
     /// A tensor whose storage is written once by `initializer` (no zero-fill first).
     init(shape: [Int], initializingWith initializer: (UnsafeMutableBufferPointer<Float>) -> Void) {
         let count = shape.reduce(1, *)
+        // Not through `unsafeUninitializedCapacity` when empty: for 0 it writes into the standard library's shared
+        // empty-array storage, a race between threads that ThreadSanitizer reports.
+        guard count > 0 else {
+            self.init(shape: shape, scalars: [])
+            return
+        }
         let scalars = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
             initializer(buffer)
             initialized = count
