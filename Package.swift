@@ -128,7 +128,8 @@ let package = Package(
             name: "EngineKernelBenchmarks", dependencies: ["LocalProvider"], path: "Benchmarks/EngineKernelBenchmarks",
             swiftSettings: optimisedNumerics),
         .executableTarget(
-            name: "GatewayBenchmarks", dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider"],
+            name: "GatewayBenchmarks",
+            dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider", .product(name: "Hummingbird", package: "hummingbird")],
             path: "Benchmarks/GatewayBenchmarks"),
         .executableTarget(name: "EngineBenchmarks", dependencies: ["LocalProvider"], path: "Benchmarks/EngineBenchmarks"),
 

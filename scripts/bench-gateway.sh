@@ -2,7 +2,9 @@
 # Gateway overhead: wrk at 64 connections on loopback against the Swift gateway (release build, real middleware
 # chain, SQLite ledger and jobs, an instant in-process provider) and against bench/fastapi_gateway.py (FastAPI +
 # google-auth + SQLite doing the same work), for GET /v1/me and a full synchronous generation round trip
-# (POST /v1/images/generations). Installs wrk and the Python packages for itself (bench-only, not install-deps).
+# (POST /v1/images/generations); then, for /v1/me, the same gateway on Swift's cooperative pool and a bare
+# Hummingbird route (the framework's floor on this machine). Installs wrk and the Python packages for itself
+# (bench-only, not install-deps).
 # Environment: DURATION (default 15s), CONNECTIONS (64), THREADS (2), WORKERS (uvicorn workers, 2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -55,7 +57,8 @@ cat > "$WORK/policies/bench.yaml" <<'YAML'
 providers:
   - {name: instant, kind: local, price_per_second_usd: 0.001, total_deadline_seconds: 120}
 tiers:
-  - {name: bench, providers: [instant], limits: {}}
+  # The windows the baseline's /v1/me reports, set high enough never to refuse the benchmark.
+  - {name: bench, providers: [instant], limits: {images_per_day: 100000000, images_per_month: 1000000000}}
 users:
   - {default: true, tier: bench}
 YAML
@@ -68,6 +71,22 @@ TOKEN=$(cat "$WORK/swift-token")
 run_wrk "swift /v1/me" http://127.0.0.1:18181/v1/me ""
 run_wrk "swift /v1/images/generations" http://127.0.0.1:18181/v1/images/generations "$BODY"
 kill "${PIDS[0]}"; wait "${PIDS[0]}" 2>/dev/null || true
+
+# The same gateway on Swift's cooperative pool instead of NIO's event loops (what serve did before).
+GATEWAY_BENCH_EXECUTOR=pool .build/release/GatewayBenchmarks 18183 "$WORK/policies" "$WORK/pool-data" \
+  "$WORK/pool-token" >"$WORK/pool.log" 2>&1 &
+PIDS+=($!)
+wait_for http://127.0.0.1:18183/healthz
+TOKEN=$(cat "$WORK/pool-token")
+run_wrk "swift-pool /v1/me" http://127.0.0.1:18183/v1/me ""
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
+
+# The floor: bare Hummingbird, one route answering a fixed body of the same size, no middleware.
+.build/release/GatewayBenchmarks floor 18180 >"$WORK/floor.log" 2>&1 &
+PIDS+=($!)
+wait_for http://127.0.0.1:18180/v1/me
+run_wrk "floor /v1/me" http://127.0.0.1:18180/v1/me ""
+kill "${PIDS[-1]}"; wait "${PIDS[-1]}" 2>/dev/null || true
 
 (cd bench && GATEWAY_DB="$WORK/fastapi.sqlite" GATEWAY_TOKEN_FILE="$WORK/fastapi-token" \
   GATEWAY_KEY_FILE="$WORK/fastapi-key.pem" exec "../$VENV/bin/uvicorn" fastapi_gateway:app --host 127.0.0.1 \

@@ -17,7 +17,7 @@ extension SQLiteQuotaLedger {
             if let finalAttempt {
                 attempts = try Self.append(finalAttempt, to: attempts, jobID: jobID, connection)
             }
-            return try Self.close(
+            return try self.close(
                 connection, row: row, state: .settled, attempts: attempts, reason: "settled", now: now)
         }
     }
@@ -30,7 +30,7 @@ extension SQLiteQuotaLedger {
             if attempts.contains(where: { $0.outcome == .succeeded }) {
                 throw LedgerError.jobProducedImage(jobID)
             }
-            return try Self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
+            return try self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
         }
     }
 
@@ -46,7 +46,7 @@ extension SQLiteQuotaLedger {
                 row: Self.decodeRow)
             return try orphans.map { row in
                 let attempts = try Self.loadAttempts(connection, jobID: row.reservation.jobID)
-                return try Self.close(
+                return try self.close(
                     connection, row: row, state: .released, attempts: attempts,
                     reason: "released after its process (\(row.reservation.owner.instanceID)) stopped", now: now)
             }
@@ -55,7 +55,7 @@ extension SQLiteQuotaLedger {
 
     /// Closes a held reservation: the charge is the successful attempt's cost, plus the failed attempts' cost when
     /// the tier passes it on; the day and month windows trade the estimate for the charge.
-    private static func close(
+    private func close(
         _ connection: SQLiteConnection, row: Row, state: Reservation.State, attempts: [AttemptRecord], reason: String,
         now: Date
     ) throws -> Reservation {

@@ -13,16 +13,51 @@ extension SQLiteQuotaLedger {
         }
     }
 
+    /// From the user's cached windows when they are for this day and month, else from the database (which then
+    /// refills the cache).
     public func remaining(user: UserKey, limits: QuotaLimits, now: Date) async throws -> [QuotaWindowStatus] {
-        try await database.perform { connection in
-            let seconds = now.unixSeconds
-            return try connection.withTransaction(.deferred) {
-                try self.windowStatuses(
-                    connection, user: user, limits: limits, nowSeconds: seconds,
-                    minute: UTCCalendar.minuteStart(seconds), dayStart: UTCCalendar.dayStart(seconds),
-                    monthStart: UTCCalendar.monthStart(seconds))
-            }
+        let seconds = now.unixSeconds
+        let (dayStart, monthStart) = (UTCCalendar.dayStart(seconds), UTCCalendar.monthStart(seconds))
+        let userKey = user.storageKey
+        if let cached = windowCache.entry(user: userKey, dayStart: dayStart, monthStart: monthStart) {
+            return statuses(cached, user: userKey, limits: limits, nowSeconds: seconds)
         }
+        return try await database.perform { connection in
+            let entry = try connection.withTransaction(.deferred) {
+                try Self.windowEntry(connection, userKey: userKey, dayStart: dayStart, monthStart: monthStart)
+            }
+            self.windowCache.store(entry, user: userKey)
+            return self.statuses(entry, user: userKey, limits: limits, nowSeconds: seconds)
+        }
+    }
+
+    func statuses(
+        _ entry: UserWindowCache.Entry, user userKey: String, limits: QuotaLimits, nowSeconds: Int64
+    ) -> [QuotaWindowStatus] {
+        var usage = LedgerRules.WindowUsage(day: entry.day, month: entry.month, heldJobs: entry.heldJobs)
+        if limits.requestsPerMinute != nil {
+            usage.requestsThisMinute = requestRate.count(user: userKey, minute: UTCCalendar.minuteStart(nowSeconds))
+        }
+        return LedgerRules.statuses(limits: limits, usage: usage, nowSeconds: nowSeconds)
+    }
+
+    /// Everything the cache keeps of one user, read in one transaction.
+    static func windowEntry(
+        _ connection: SQLiteConnection, userKey: String, dayStart: Int64, monthStart: Int64
+    ) throws -> UserWindowCache.Entry {
+        func window(_ period: String, _ start: Int64) throws -> (images: Int64, spend: Int64) {
+            try connection.queryFirst(
+                "SELECT images, spend_micros FROM quota_windows WHERE user_key = ?1 AND period = ?2 AND period_start = ?3",
+                [.text(userKey), .text(period), .integer(start)]
+            ) { ($0.int64(0), $0.int64(1)) } ?? (0, 0)
+        }
+        let held =
+            try connection.queryFirst(
+                "SELECT count(*) FROM reservations WHERE user_key = ?1 AND state = 'held'", [.text(userKey)]
+            ) { $0.int64(0) } ?? 0
+        return UserWindowCache.Entry(
+            dayStart: dayStart, monthStart: monthStart, day: try window("day", dayStart),
+            month: try window("month", monthStart), heldJobs: held)
     }
 
     public func providerCost(provider: String, since start: Date) async throws -> Int64 {

@@ -7,7 +7,7 @@ extension SQLiteQuotaLedger {
             let now = request.now.unixMilliseconds
             let minute = UTCCalendar.minuteStart(UTCCalendar.floorDivide(now, 1000))
             let outcome = try self.reserveInTransaction(
-                connection, request: request, nowMilliseconds: now, minute: minute)
+                connection, request: request, nowMilliseconds: now)
             if case .admitted = outcome {
                 // Counted at once, so the next write of the same group sees it; a failed commit of the group
                 // overcounts the minute by its reservations, the safe side.
@@ -18,7 +18,7 @@ extension SQLiteQuotaLedger {
     }
 
     private func reserveInTransaction(
-        _ connection: SQLiteConnection, request: ReservationRequest, nowMilliseconds: Int64, minute: Int64
+        _ connection: SQLiteConnection, request: ReservationRequest, nowMilliseconds: Int64
     ) throws -> ReservationOutcome {
         let userKey = request.user.storageKey
         if let idempotency = request.idempotency,
@@ -40,8 +40,7 @@ extension SQLiteQuotaLedger {
         let dayStart = UTCCalendar.dayStart(nowSeconds)
         let monthStart = UTCCalendar.monthStart(nowSeconds)
         if let denial = try denial(
-            connection, request: request, nowSeconds: nowSeconds, minute: minute, dayStart: dayStart,
-            monthStart: monthStart)
+            connection, request: request, nowSeconds: nowSeconds, dayStart: dayStart, monthStart: monthStart)
         {
             return .denied(denial)
         }
@@ -59,7 +58,7 @@ extension SQLiteQuotaLedger {
                 .text(owner.instanceID), .integer(owner.processStartedAt.unixMilliseconds),
                 .integer(nowMilliseconds), .integer(dayStart), .integer(monthStart),
             ])
-        try Self.adjustWindows(
+        try adjustWindows(
             connection, userKey: userKey, dayStart: dayStart, monthStart: monthStart, images: 1,
             spendMicros: request.estimateMicros)
         let reservation = Reservation(
@@ -73,50 +72,22 @@ extension SQLiteQuotaLedger {
     /// The window that refuses the request, if any. When several do, the one that resets last is named (the broader
     /// one on a tie), so a client that waits for `Retry-After` does not hit another at once.
     private func denial(
-        _ connection: SQLiteConnection, request: ReservationRequest, nowSeconds: Int64, minute: Int64,
-        dayStart: Int64, monthStart: Int64
+        _ connection: SQLiteConnection, request: ReservationRequest, nowSeconds: Int64, dayStart: Int64,
+        monthStart: Int64
     ) throws -> QuotaDenial? {
         let statuses = try windowStatuses(
-            connection, user: request.user, limits: request.limits, nowSeconds: nowSeconds, minute: minute,
-            dayStart: dayStart, monthStart: monthStart)
+            connection, user: request.user, limits: request.limits, nowSeconds: nowSeconds, dayStart: dayStart,
+            monthStart: monthStart)
         return LedgerRules.denial(statuses, estimateMicros: request.estimateMicros)
     }
 
     /// Used and left in each limited window, read inside the caller's transaction.
     func windowStatuses(
-        _ connection: SQLiteConnection, user: UserKey, limits: QuotaLimits, nowSeconds: Int64, minute: Int64,
-        dayStart: Int64, monthStart: Int64
+        _ connection: SQLiteConnection, user: UserKey, limits: QuotaLimits, nowSeconds: Int64, dayStart: Int64,
+        monthStart: Int64
     ) throws -> [QuotaWindowStatus] {
-        let userKey = user.storageKey
-        var day: (images: Int64, spend: Int64) = (0, 0)
-        var month: (images: Int64, spend: Int64) = (0, 0)
-        let needsDay = limits.imagesPerDay != nil || limits.spendPerDayMicros != nil
-        let needsMonth = limits.imagesPerMonth != nil || limits.spendPerMonthMicros != nil
-        if needsDay, let row = try window(connection, userKey: userKey, period: "day", start: dayStart) {
-            day = row
-        }
-        if needsMonth, let row = try window(connection, userKey: userKey, period: "month", start: monthStart) {
-            month = row
-        }
-        var usage = LedgerRules.WindowUsage(day: day, month: month)
-        if limits.requestsPerMinute != nil {
-            usage.requestsThisMinute = requestRate.count(user: userKey, minute: minute)
-        }
-        if limits.maxConcurrentJobs != nil {
-            usage.heldJobs =
-                try connection.queryFirst(
-                    "SELECT count(*) FROM reservations WHERE user_key = ?1 AND state = 'held'", [.text(userKey)]
-                ) { $0.int64(0) } ?? 0
-        }
-        return LedgerRules.statuses(limits: limits, usage: usage, nowSeconds: nowSeconds)
-    }
-
-    private func window(
-        _ connection: SQLiteConnection, userKey: String, period: String, start: Int64
-    ) throws -> (images: Int64, spend: Int64)? {
-        try connection.queryFirst(
-            "SELECT images, spend_micros FROM quota_windows WHERE user_key = ?1 AND period = ?2 AND period_start = ?3",
-            [.text(userKey), .text(period), .integer(start)]
-        ) { ($0.int64(0), $0.int64(1)) }
+        let entry = try Self.windowEntry(
+            connection, userKey: user.storageKey, dayStart: dayStart, monthStart: monthStart)
+        return statuses(entry, user: user.storageKey, limits: limits, nowSeconds: nowSeconds)
     }
 }

@@ -11,6 +11,7 @@ public final class SQLiteQuotaLedger: QuotaLedger {
     /// The running process; held reservations of any other owner are orphans.
     public let owner: LedgerOwner
     let requestRate = RequestRateWindow()
+    let windowCache = UserWindowCache()
     private let fileLock: DatabaseFileLock?
 
     init(database: SQLiteDatabase, reports: SQLiteDatabase, owner: LedgerOwner, fileLock: DatabaseFileLock?) {
@@ -96,11 +97,13 @@ extension SQLiteQuotaLedger {
             row: decodeRow)
     }
 
-    /// Adds `images` and `spendMicros` (either may be negative) to the user's day and month windows.
-    static func adjustWindows(
+    /// Adds `images` and `spendMicros` (either may be negative) to the user's day and month windows. Every change
+    /// of a user's windows or held jobs goes through here, which is where the user's cached windows are forgotten.
+    func adjustWindows(
         _ connection: SQLiteConnection, userKey: String, dayStart: Int64, monthStart: Int64, images: Int64,
         spendMicros: Int64
     ) throws {
+        windowCache.forget(user: userKey)
         for (period, start) in [("day", dayStart), ("month", monthStart)] {
             try connection.run(
                 """
