@@ -12,6 +12,8 @@ struct AdminRoutes: Sendable {
     let catalog: ProviderCatalog
     let statistics: any AdminStatistics
     let now: @Sendable () -> Date
+    /// Usage reports asked for while the same one is being read share that read.
+    let usageReads = SharedReads<UsageQuery, UsageReport>()
 
     struct ProviderState: Codable {
         var name: String
@@ -64,7 +66,9 @@ struct AdminRoutes: Sendable {
             month = UTCMonth(containing: now())
         }
         let email = request.uri.queryParameters.get("email")?.lowercased()
-        return Usage(usage: try await ledger.usage(UsageQuery(month: month, userEmail: email)))
+        let query = UsageQuery(month: month, userEmail: email)
+        let ledger = ledger
+        return Usage(usage: try await usageReads.value(for: query) { try await ledger.usage(query) })
     }
 
     @Sendable func policy(_ request: Request, context: GatewayRequestContext) async throws -> EffectivePolicy {

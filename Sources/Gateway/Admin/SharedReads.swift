@@ -1,0 +1,23 @@
+import Synchronization
+
+/// One read per key at a time: callers that ask for a key while its read runs wait for that read and share its
+/// result (or its error), instead of queueing reads of their own behind it. For reports that take a while (the
+/// usage report scans a month of the ledger), so a dashboard refreshed by many people costs one read, not many.
+/// A shared result is as of the moment its read began.
+final class SharedReads<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    private let running = Mutex<[Key: Task<Value, any Error>]>([:])
+
+    func value(for key: Key, read: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        let task = running.withLock { running in
+            if let task = running[key] { return task }
+            let task = Task { try await read() }
+            running[key] = task
+            return task
+        }
+        let result = await task.result
+        running.withLock { running in
+            if running[key] == task { running[key] = nil }
+        }
+        return try result.get()
+    }
+}
