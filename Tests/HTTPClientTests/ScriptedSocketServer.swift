@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 #if canImport(Glibc)
     import Glibc
@@ -37,7 +36,21 @@ final class ScriptedSocketServer: Sendable {
     let port: Int
     private let listener: Int32
     private let script: Script
-    private let state = Mutex(State())
+    /// Behind an NSLock (a pthread mutex, which ThreadSanitizer models) rather than `Mutex`: on Linux `Mutex` locks
+    /// with futexes inside the uninstrumented Synchronization library, so ThreadSanitizer cannot see its ordering and
+    /// reported these counters, updated under the lock from raw threads, as racing.
+    private final class GuardedState: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = State()
+
+        func withLock<Result>(_ body: (inout State) -> Result) -> Result {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&value)
+        }
+    }
+
+    private let state = GuardedState()
 
     init(_ script: Script) throws {
         self.script = script
