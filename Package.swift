@@ -129,7 +129,10 @@ let package = Package(
             swiftSettings: optimisedNumerics),
         .executableTarget(
             name: "GatewayBenchmarks",
-            dependencies: ["Gateway", "AuthKit", "Providers", "LocalProvider", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "Gateway", "AuthKit", "Providers", "LocalProvider",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
             path: "Benchmarks/GatewayBenchmarks"),
         .executableTarget(name: "EngineBenchmarks", dependencies: ["LocalProvider"], path: "Benchmarks/EngineBenchmarks"),
 
