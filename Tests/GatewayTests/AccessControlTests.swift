@@ -88,7 +88,8 @@ import Testing
 
     @Test func repeatedFailedSignInsFromOneAddressAreLimited() async throws {
         let gateway = try TestGateway(
-            policy: TestGateway.policy(network: "{rate_limits: {failed_auth_per_minute: 2}}"))
+            policy: TestGateway.policy(network: "{rate_limits: {failed_auth_per_minute: 2}}"),
+            now: TestGateway.midMinute())
         try await gateway.live { client in
             for _ in 0..<2 {
                 #expect(try await client.call(.get, "/v1/me", token: "not-a-token").status == .unauthorized)

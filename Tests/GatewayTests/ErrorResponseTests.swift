@@ -116,7 +116,8 @@ import Testing
     }
 
     @Test func quotaExceededIs429() async throws {
-        let gateway = try TestGateway(policy: TestGateway.policy(limits: "requests_per_minute: 1"))
+        let gateway = try TestGateway(
+            policy: TestGateway.policy(limits: "requests_per_minute: 1"), now: TestGateway.midMinute())
         try await gateway.live { client in
             let token = try gateway.token()
             _ = try await client.submit(token: token)

@@ -47,7 +47,8 @@ struct TestGateway {
         policy: String = TestGateway.policy(),
         behaviour: TestImageProvider.Behaviour = .succeed(stepDelay: .milliseconds(5), paidSeconds: 2),
         behaviours: [String: TestImageProvider.Behaviour] = [:],
-        configure: (inout GatewayConfiguration) -> Void = { _ in }
+        configure: (inout GatewayConfiguration) -> Void = { _ in },
+        now: @escaping @Sendable () -> Date = { Date() }
     ) throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-test-\(UUID().uuidString)")
         let policies = root.appendingPathComponent("policies")
@@ -65,7 +66,7 @@ struct TestGateway {
                     TestImageProvider(name: definition.name, behaviour: behaviours[definition.name] ?? behaviour)
                 }
             ],
-            devSigningKey: Self.devKey, reloadOnSIGHUP: false)
+            devSigningKey: Self.devKey, now: now, reloadOnSIGHUP: false)
         issuer = DevIssuer(key: Self.devKey, host: configuration.host, port: configuration.port)
     }
 
@@ -88,6 +89,14 @@ struct TestGateway {
         -> String
     {
         try issuer.token(email: email, now: Int64(now.timeIntervalSince1970), extraClaims: claims)
+    }
+
+    /// A clock stopped in the middle of the current minute, for tests of per-minute windows: with a running clock a
+    /// slow run (a sanitizer, a busy machine) may cross a minute boundary between two requests, which resets the
+    /// window. Tokens are still checked against the real time, which is at most 30 s away (within their leeway).
+    static func midMinute() -> @Sendable () -> Date {
+        let pinned = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 / 60).rounded(.down) * 60 + 30)
+        return { pinned }
     }
 
     /// The database path, for opening a read-only ledger beside the gateway.
