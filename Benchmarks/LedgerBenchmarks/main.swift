@@ -136,6 +136,10 @@ func rows(
 }
 
 let options = BenchmarkOptions(CommandLine.arguments)
+#if !GATEWAY_POSTGRES
+// Refused before any SQLite row is measured, not after.
+if !options.postgres.isEmpty { throw StoreError.postgresNotBuiltIn }
+#endif
 print("| store | durability | callers | cycle | per wall second | per CPU second |")
 print("| --- | --- | ---: | --- | ---: | ---: |")
 for synchronous in options.synchronousModes {
@@ -153,6 +157,4 @@ for (label, url) in options.postgres {
         return (ledger, { await ledger.close() })
     }
 }
-#else
-if !options.postgres.isEmpty { throw StoreError.postgresNotBuiltIn }
 #endif
