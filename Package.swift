@@ -51,6 +51,7 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
 
         .target(
             name: "HTTPClient",
@@ -72,7 +73,7 @@ let package = Package(
         .target(
             name: "Gateway",
             dependencies: [
-                "AuthKit", "Providers", "LocalProvider", "CSQLite",
+                "AuthKit", "Providers", "LocalProvider", "CSQLite", "CMalloc",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),

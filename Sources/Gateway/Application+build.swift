@@ -122,7 +122,8 @@ public func buildApplication(
             PolicyWatcher(
                 store: policies, interval: dependencies.policyWatchInterval,
                 signals: dependencies.reloadOnSIGHUP ? [.sighup] : []),
-        ] + state.services(runner: runner, hub: hub, now: now, logger: logger),
+        ] + state.services(runner: runner, hub: hub, now: now, logger: logger)
+            + (configuration.heapTrimInterval.map { [HeapTrimmer(interval: $0)] } ?? []),
         logger: logger
     )
 }

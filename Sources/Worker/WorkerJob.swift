@@ -52,7 +52,7 @@ final class WorkerJob: Sendable {
     func state(waitingUpTo window: Duration) async -> State {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.finished() }
-            group.addTask { try? await Task.sleep(for: window) }
+            group.addTask { try? await TimerQueue.shared.sleep(for: window) }
             await group.next()
             group.cancelAll()
         }

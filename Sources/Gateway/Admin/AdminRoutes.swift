@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 import Providers
 
 /// `/admin` (admins from the policy only): usage per user/provider/day, the effective policy and its reload
@@ -12,8 +13,9 @@ struct AdminRoutes: Sendable {
     let catalog: ProviderCatalog
     let statistics: any AdminStatistics
     let now: @Sendable () -> Date
-    /// Usage reports asked for while the same one is being read share that read.
-    let usageReads = SharedReads<UsageQuery, UsageReport>()
+    /// Usage reports asked for while the same one is being read share that read and its encoded body: a month's
+    /// report for many users is large, and encoding it once per waiting caller multiplied the memory it took.
+    let usageReads = SharedReads<UsageQuery, ByteBuffer>()
 
     struct ProviderState: Codable {
         var name: String
@@ -29,7 +31,7 @@ struct AdminRoutes: Sendable {
     }
 
     struct ProviderStates: ResponseEncodable { var providers: [ProviderState] }
-    struct Usage: ResponseEncodable { var usage: UsageReport }
+    struct Usage: Encodable { var usage: UsageReport }
     struct EffectivePolicy: ResponseEncodable {
         var policy: PolicyView
         var reload: PolicyReloadView
@@ -55,7 +57,7 @@ struct AdminRoutes: Sendable {
         group.get("users/:email/limits", use: userLimits)
     }
 
-    @Sendable func usage(_ request: Request, context: GatewayRequestContext) async throws -> Usage {
+    @Sendable func usage(_ request: Request, context: GatewayRequestContext) async throws -> Response {
         let month: UTCMonth
         if let text = request.uri.queryParameters.get("month") {
             guard let parsed = UTCMonth(text) else {
@@ -67,8 +69,12 @@ struct AdminRoutes: Sendable {
         }
         let email = request.uri.queryParameters.get("email")?.lowercased()
         let query = UsageQuery(month: month, userEmail: email)
-        let ledger = ledger
-        return Usage(usage: try await usageReads.value(for: query) { try await ledger.usage(query) })
+        let (ledger, encoder) = (ledger, context.responseEncoder)
+        let body = try await usageReads.value(for: query) {
+            ByteBuffer(bytes: try encoder.encode(Usage(usage: try await ledger.usage(query))))
+        }
+        return Response(
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: .init(byteBuffer: body))
     }
 
     @Sendable func policy(_ request: Request, context: GatewayRequestContext) async throws -> EffectivePolicy {

@@ -1,6 +1,7 @@
 #if GATEWAY_POSTGRES
 import Foundation
 import Logging
+import Providers
 import PostgresNIO
 
 /// The gateway's shared PostgreSQL database: postgres-nio connection pools (on NIO's event loops, never blocking
@@ -155,7 +156,7 @@ final class PostgresGatewayDatabase: Sendable {
                 }
             }
             let timer = Task {
-                try? await Task.sleep(for: timeout)
+                try? await TimerQueue.shared.sleep(for: timeout)
                 if !Task.isCancelled,
                     answer.give(.failure(StoreError.unavailable("no answer within \(timeout.components.seconds) s")))
                 {

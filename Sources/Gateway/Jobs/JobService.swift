@@ -122,7 +122,7 @@ final class JobService: Sendable {
                 return nil
             }
             group.addTask {
-                try? await Task.sleep(for: timeout)
+                try? await TimerQueue.shared.sleep(for: timeout)
                 return nil
             }
             let first = await group.next() ?? nil

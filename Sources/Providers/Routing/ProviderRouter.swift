@@ -131,13 +131,13 @@ public final class ProviderRouter: Sendable {
             }
             group.addTask {
                 if let start = limits.start, start < limits.total {
-                    try await Task.sleep(for: start)
+                    try await TimerQueue.shared.sleep(for: start)
                     if !acknowledged.isSet {
                         throw ProviderError.timedOut("\(provider.name) did not start the job within \(start)")
                     }
-                    try await Task.sleep(for: limits.total - start)
+                    try await TimerQueue.shared.sleep(for: limits.total - start)
                 } else {
-                    try await Task.sleep(for: limits.total)
+                    try await TimerQueue.shared.sleep(for: limits.total)
                 }
                 throw ProviderError.timedOut("\(provider.name) did not finish within \(limits.total)")
             }
