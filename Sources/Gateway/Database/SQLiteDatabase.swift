@@ -22,6 +22,9 @@ public final class SQLiteDatabase: @unchecked Sendable {
         /// The WAL is copied back into the database once it holds this many pages. Each checkpoint costs two
         /// fsyncs, so a larger WAL (10,000 pages is about 40 MB) makes commits cheaper on average.
         public var walAutoCheckpointPages: Int32
+        /// Past this many pages (160 MB at the default) a WAL that readers kept from starting over is emptied by a
+        /// checkpoint that briefly holds back new writes until the readers are on the latest snapshot.
+        public var walTruncatePages: Int32
         /// Open without writing; used by read-only tools.
         public var readOnly: Bool
         /// Create the file when it does not exist.
@@ -29,11 +32,13 @@ public final class SQLiteDatabase: @unchecked Sendable {
 
         public init(
             synchronous: Synchronous = .normal, busyTimeoutMilliseconds: Int32 = 5_000,
-            walAutoCheckpointPages: Int32 = 10_000, readOnly: Bool = false, create: Bool = true
+            walAutoCheckpointPages: Int32 = 10_000, walTruncatePages: Int32 = 40_000, readOnly: Bool = false,
+            create: Bool = true
         ) {
             self.synchronous = synchronous
             self.busyTimeoutMilliseconds = busyTimeoutMilliseconds
             self.walAutoCheckpointPages = walAutoCheckpointPages
+            self.walTruncatePages = walTruncatePages
             self.readOnly = readOnly
             self.create = create
         }
@@ -207,6 +212,10 @@ extension SQLiteConnection {
             _ = try queryFirst("SELECT count(*) FROM sqlite_schema") { $0.int64(0) }
         }
         try execute("PRAGMA synchronous = \(options.synchronous.rawValue)")
-        try execute("PRAGMA wal_autocheckpoint = \(options.walAutoCheckpointPages)")
+        if !options.readOnly {
+            bindWALCheckpoints(
+                autoCheckpointPages: options.walAutoCheckpointPages,
+                truncatePages: max(options.walTruncatePages, options.walAutoCheckpointPages))
+        }
     }
 }
