@@ -153,9 +153,10 @@ extension SQLiteConnection {
     /// bound: SQLite's passive checkpoints cannot copy frames that a reader's snapshot still needs, and the WAL
     /// starts over only when no reader is in it, so under steady reads (the usage report's connection reading one
     /// report after another) it grows by every commit, a gigabyte in half a minute under the load test. Once it
-    /// holds `truncatePages`, a `TRUNCATE` checkpoint waits (up to the busy timeout, with new writes held back)
-    /// until every reader is on the latest snapshot, copies everything back and empties the file. When that wait
-    /// times out, the next try comes after as many pages again.
+    /// holds `truncatePages`, a `TRUNCATE` checkpoint copies everything back and empties the file, with new writes
+    /// held back meanwhile. This process's readers on the file (`SQLiteDatabase.pausesForCheckpoints`) are held
+    /// between two reads while it runs; readers of other processes are waited for up to the busy timeout, and when
+    /// that wait times out the next try comes after as many pages again.
     func bindWALCheckpoints(autoCheckpointPages: Int32, truncatePages: Int32) {
         let policy = WALCheckpointPolicy(autoCheckpointPages: autoCheckpointPages, truncatePages: truncatePages)
         walPolicy = policy
@@ -177,6 +178,8 @@ final class WALCheckpointPolicy {
     private var nextTruncateAt: Int32
     /// TRUNCATE checkpoints that emptied the WAL (for tests and diagnostics).
     private(set) var truncations = 0
+    /// This process's read-only databases on the same file, held still while a TRUNCATE checkpoint runs.
+    var pausedReaders: [SQLiteDatabase] = []
 
     init(autoCheckpointPages: Int32, truncatePages: Int32) {
         self.autoCheckpointPages = autoCheckpointPages
@@ -190,7 +193,7 @@ final class WALCheckpointPolicy {
             return
         }
         if pages >= nextTruncateAt {
-            if sqlite3_wal_checkpoint_v2(database, name, SQLITE_CHECKPOINT_TRUNCATE, nil, nil) == SQLITE_OK {
+            if truncate(database, name, holding: pausedReaders[...]) == SQLITE_OK {
                 truncations += 1
                 nextTruncateAt = truncatePages
             } else {
@@ -199,5 +202,15 @@ final class WALCheckpointPolicy {
         } else {
             sqlite3_wal_checkpoint_v2(database, name, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
         }
+    }
+
+    /// The TRUNCATE checkpoint, run while each of `readers` is held between two reads.
+    private func truncate(
+        _ database: OpaquePointer?, _ name: UnsafePointer<CChar>?, holding readers: ArraySlice<SQLiteDatabase>
+    ) -> Int32 {
+        guard let reader = readers.first else {
+            return sqlite3_wal_checkpoint_v2(database, name, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        }
+        return reader.whilePaused { truncate(database, name, holding: readers.dropFirst()) }
     }
 }

@@ -180,6 +180,21 @@ public final class SQLiteDatabase: @unchecked Sendable {
         for completion in completions { completion(commitError) }
     }
 
+    /// Makes the truncating checkpoints of this (writing) database hold `reader`'s queue while they run: a
+    /// read-only database of this process on the same file, such as the ledger's report connection. A reader that
+    /// starts one read right after another leaves the checkpoint almost no moment without a read in progress, so
+    /// instead of waiting for one, the checkpoint waits for the current read to end and keeps the next from
+    /// starting until the WAL is emptied.
+    func pausesForCheckpoints(_ reader: SQLiteDatabase) async {
+        _ = try? await perform { connection in connection.walPolicy?.pausedReaders.append(reader) }
+    }
+
+    /// Runs `body` on this database's queue, once the work queued before it is done, and waits for it. Only for
+    /// the writer's checkpoint: nothing on this queue ever waits for the writer's queue, so it cannot deadlock.
+    func whilePaused<Result>(_ body: () -> Result) -> Result {
+        queue.sync(execute: body)
+    }
+
     /// Closes the connection after the work already queued; later calls fail with `closed`.
     public func close() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

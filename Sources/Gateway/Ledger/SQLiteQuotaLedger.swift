@@ -41,6 +41,7 @@ public final class SQLiteQuotaLedger: QuotaLedger {
             fileLock?.release()
             throw error
         }
+        await database.pausesForCheckpoints(reports)
         return SQLiteQuotaLedger(database: database, reports: reports, owner: owner, fileLock: fileLock)
     }
 
