@@ -35,7 +35,10 @@ import Testing
         let tables = try await reopened.perform { connection in
             try connection.query("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name") { $0.text(0) }
         }
-        #expect(tables == ["attempts", "extra", "jobs", "quota_windows", "reservations"])
+        #expect(
+            tables == [
+                "attempts", "extra", "jobs", "quota_windows", "reservations", "usage_provider_days", "usage_user_days",
+            ])
         #expect(try await reopened.perform { try $0.queryFirst("PRAGMA synchronous") { $0.int64(0) } } == 2)
         await reopened.close()
 

@@ -87,6 +87,77 @@ import Testing
         #expect(json.contains("\"month\":\"2026-11\""))
     }
 
+    /// The per-day usage rows that closes keep up to date equal what the migration builds from the ledger: after
+    /// settles with several attempts, a refund after a failed attempt, a released orphan, emails in mixed case and
+    /// a job without one.
+    @Test func usageRowsKeptByClosesEqualARebuildFromTheLedger() async throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let day1 = LedgerFixtures.date("2026-11-03T10:00:00Z")
+        let day2 = LedgerFixtures.date("2026-11-04T10:00:00Z")
+        let carol = UserKey(issuer: "https://accounts.google.com", subject: "1003")
+
+        let old = try await LedgerFixtures.openLedger(folder, owner: LedgerFixtures.owner("old"))
+        _ = try await old.reserve(LedgerFixtures.request("orphan", user: carol, now: day1))
+        try await old.recordAttempt(LedgerFixtures.attempt("banana", .failed, cost: 700, at: day1), jobID: JobID("orphan"))
+        await old.close()
+
+        let ledger = try await LedgerFixtures.openLedger(folder)
+        #expect(try await ledger.recoverOrphans(now: day1).count == 1)
+        func job(
+            _ id: String, _ user: UserKey, email: String?, at date: Date, _ attempts: [AttemptRecord],
+            refund: Bool = false
+        ) async throws {
+            var request = LedgerFixtures.request(id, user: user, estimate: 20_000, now: date)
+            request.email = email
+            _ = try await ledger.reserve(request)
+            for attempt in attempts { try await ledger.recordAttempt(attempt, jobID: JobID(id)) }
+            if refund {
+                _ = try await ledger.refund(jobID: JobID(id), reason: "all providers failed", now: date)
+            } else {
+                _ = try await ledger.settle(jobID: JobID(id), now: date)
+            }
+        }
+        try await job("c1", carol, email: "Carol@Example.com", at: day1, [LedgerFixtures.attempt(cost: 1_000, at: day1)])
+        try await job(
+            "c2", carol, email: "carol@example.com", at: day2,
+            [
+                LedgerFixtures.attempt("banana", .timedOut, cost: 300, at: day2),
+                LedgerFixtures.attempt("local", cost: 2_000, paidMilliseconds: 7_000, at: day2),
+            ])
+        try await job(
+            "a1", LedgerFixtures.alice, email: "1001@example.com", at: day2,
+            [LedgerFixtures.attempt("banana", .failed, cost: 400, at: day2)], refund: true)
+        try await job("n1", LedgerFixtures.bob, email: nil, at: day2, [LedgerFixtures.attempt(cost: 500, at: day2)])
+        _ = try await ledger.reserve(LedgerFixtures.request("held", user: carol, now: day2))
+
+        let november = try #require(UTCMonth("2026-11"))
+        let queries = [
+            UsageQuery(month: november), UsageQuery(month: november, userEmail: "carol@example.com"),
+            UsageQuery(month: november, userEmail: ""),
+        ]
+        var kept: [UsageReport] = []
+        for query in queries { kept.append(try await ledger.usage(query)) }
+
+        let carolRow = try #require(kept[0].users.first { $0.user == carol })
+        #expect(carolRow.jobs == 3)
+        #expect(carolRow.images == 2)
+        #expect(carolRow.spendMicros == 3_000)
+        #expect(kept[0].providers.first { $0.provider == "banana" }?.attempts == 3)
+        #expect(kept[1].users.map(\.jobs) == [2])
+        #expect(kept[2].users.isEmpty)
+
+        try await ledger.database.write { connection in
+            try connection.run("DELETE FROM usage_user_days")
+            try connection.run("DELETE FROM usage_provider_days")
+            try connection.execute(GatewaySchema.usageDaysBackfill)
+        }
+        for (query, report) in zip(queries, kept) {
+            #expect(try await ledger.usage(query) == report)
+        }
+        await ledger.close()
+    }
+
     @Test func dollarsShowAllSixDecimals() {
         #expect(UsageReport.dollars(0) == "$0.000000")
         #expect(UsageReport.dollars(2_600) == "$0.002600")

@@ -2,7 +2,7 @@ import Foundation
 
 /// One read per key at a time: callers that ask for a key while its read runs wait for that read and share its
 /// result (or its error), instead of queueing reads of their own behind it. For reports that take a while (the
-/// usage report scans a month of the ledger), so a dashboard refreshed by many people costs one read, not many.
+/// usage report reads a month of per-day rows), so a dashboard refreshed by many people costs one read, not many.
 /// A shared result is as of the moment its read began.
 ///
 /// Guarded by an `NSLock` (a pthread mutex) rather than `Mutex`: on Linux `Mutex`'s contended path waits on a futex

@@ -10,7 +10,7 @@ public enum GatewaySchema {
     }
 
     /// Every schema step, in order.
-    public static let migrations: [SQLiteMigration] = [ledger, jobs, providerSpend]
+    public static let migrations: [SQLiteMigration] = [ledger, jobs, providerSpend, usageDays]
 
     /// Version 1: the quota ledger. Money in integer micro-dollars, times in Unix milliseconds (UTC).
     static let ledger = SQLiteMigration(

@@ -30,7 +30,8 @@ extension SQLiteQuotaLedger {
             if attempts.contains(where: { $0.outcome == .succeeded }) {
                 throw LedgerError.jobProducedImage(jobID)
             }
-            return try self.close(connection, row: row, state: .refunded, attempts: [], reason: reason, now: now)
+            return try self.close(
+                connection, row: row, state: .refunded, attempts: attempts, charging: [], reason: reason, now: now)
         }
     }
 
@@ -54,14 +55,16 @@ extension SQLiteQuotaLedger {
     }
 
     /// Closes a held reservation: the charge is the successful attempt's cost, plus the failed attempts' cost when
-    /// the tier passes it on; the day and month windows trade the estimate for the charge.
+    /// the tier passes it on; the day and month windows trade the estimate for the charge, and the day's usage rows
+    /// add the job and its `attempts`. `charging` is what the charge is computed from (all attempts, or none for a
+    /// refund).
     private func close(
-        _ connection: SQLiteConnection, row: Row, state: Reservation.State, attempts: [AttemptRecord], reason: String,
-        now: Date
+        _ connection: SQLiteConnection, row: Row, state: Reservation.State, attempts: [AttemptRecord],
+        charging: [AttemptRecord]? = nil, reason: String, now: Date
     ) throws -> Reservation {
         var reservation = row.reservation
         let (charge, producedImage) = LedgerRules.charge(
-            attempts: attempts, chargesFailedAttempts: reservation.chargesFailedAttempts)
+            attempts: charging ?? attempts, chargesFailedAttempts: reservation.chargesFailedAttempts)
         reservation.state = state
         reservation.chargedMicros = charge
         reservation.producedImage = producedImage
@@ -80,7 +83,44 @@ extension SQLiteQuotaLedger {
         try adjustWindows(
             connection, userKey: reservation.user.storageKey, dayStart: row.dayStart, monthStart: row.monthStart,
             images: reservation.producedImage ? 0 : -1, spendMicros: charge - reservation.estimateMicros)
+        try Self.addUsage(connection, reservation, row: row, attempts: attempts)
         return reservation
+    }
+
+    /// Adds a closed job to its day's usage rows (`usage_user_days`, `usage_provider_days`).
+    private static func addUsage(
+        _ connection: SQLiteConnection, _ reservation: Reservation, row: Row, attempts: [AttemptRecord]
+    ) throws {
+        let (month, day, email) = (
+            SQLiteValue.integer(row.monthStart), SQLiteValue.integer(row.dayStart),
+            SQLiteValue.text(reservation.email ?? "")
+        )
+        try connection.run(
+            """
+            INSERT INTO usage_user_days (
+                month_start, day_start, user_key, user_email, jobs, images, paid_ms, charged_micros)
+            VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)
+            ON CONFLICT DO UPDATE SET jobs = jobs + 1, images = images + excluded.images,
+                paid_ms = paid_ms + excluded.paid_ms, charged_micros = charged_micros + excluded.charged_micros
+            """,
+            [
+                month, day, .text(reservation.user.storageKey), email, .bool(reservation.producedImage),
+                .integer(attempts.reduce(0) { $0 + $1.paidMilliseconds }), .integer(reservation.chargedMicros),
+            ])
+        for attempt in attempts {
+            try connection.run(
+                """
+                INSERT INTO usage_provider_days (
+                    month_start, day_start, provider, user_email, attempts, images, paid_ms, cost_micros)
+                VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)
+                ON CONFLICT DO UPDATE SET attempts = attempts + 1, images = images + excluded.images,
+                    paid_ms = paid_ms + excluded.paid_ms, cost_micros = cost_micros + excluded.cost_micros
+                """,
+                [
+                    month, day, .text(attempt.provider), email, .bool(attempt.outcome == .succeeded),
+                    .integer(attempt.paidMilliseconds), .integer(attempt.costMicros),
+                ])
+        }
     }
 
     /// Appends an attempt to a held job's `attempts` and returns them all; a second successful one is refused.

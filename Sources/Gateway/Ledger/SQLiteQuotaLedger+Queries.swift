@@ -83,22 +83,21 @@ extension SQLiteQuotaLedger {
         }
     }
 
-    /// Closed jobs of the month (`?1`), of one email (`?2`) or all when NULL.
-    private static let closedJobsFilter = """
-        r.month_start = ?1 AND r.state != 'held' AND (?2 IS NULL OR lower(r.user_email) = lower(?2))
+    /// The month's (`?1`) usage rows of one email (`?2`, any case) or of all when NULL; '' marks jobs without one.
+    private static let monthFilter = """
+        month_start = ?1 AND (?2 IS NULL OR (user_email != '' AND lower(user_email) = lower(?2)))
         """
 
     private static func userUsage(
         _ connection: SQLiteConnection, _ bindings: [SQLiteValue], byDay: Bool
     ) throws -> [UsageReport.UserUsage] {
-        let dayColumn = byDay ? "r.day_start" : "NULL"
+        let dayColumn = byDay ? "day_start" : "NULL"
         return try connection.query(
             """
-            SELECT \(dayColumn), r.user_key, max(r.user_email), count(*), sum(r.produced_image),
-                sum(coalesce((SELECT sum(a.paid_ms) FROM attempts a WHERE a.job_id = r.job_id), 0)),
-                sum(r.charged_micros)
-            FROM reservations r WHERE \(closedJobsFilter)
-            GROUP BY 1, r.user_key ORDER BY 1, sum(r.charged_micros) DESC, r.user_key
+            SELECT \(dayColumn), user_key, max(nullif(user_email, '')), sum(jobs), sum(images), sum(paid_ms),
+                sum(charged_micros)
+            FROM usage_user_days WHERE \(monthFilter)
+            GROUP BY 1, user_key ORDER BY 1, sum(charged_micros) DESC, user_key
             """, bindings
         ) { statement in
             UsageReport.UserUsage(
@@ -111,12 +110,12 @@ extension SQLiteQuotaLedger {
     private static func providerUsage(
         _ connection: SQLiteConnection, _ bindings: [SQLiteValue], byDay: Bool
     ) throws -> [UsageReport.ProviderUsage] {
-        let dayColumn = byDay ? "r.day_start" : "NULL"
+        let dayColumn = byDay ? "day_start" : "NULL"
         return try connection.query(
             """
-            SELECT \(dayColumn), a.provider, count(*), sum(a.outcome = 'succeeded'), sum(a.paid_ms), sum(a.cost_micros)
-            FROM attempts a JOIN reservations r ON r.job_id = a.job_id WHERE \(closedJobsFilter)
-            GROUP BY 1, a.provider ORDER BY 1, sum(a.cost_micros) DESC, a.provider
+            SELECT \(dayColumn), provider, sum(attempts), sum(images), sum(paid_ms), sum(cost_micros)
+            FROM usage_provider_days WHERE \(monthFilter)
+            GROUP BY 1, provider ORDER BY 1, sum(cost_micros) DESC, provider
             """, bindings
         ) { statement in
             UsageReport.ProviderUsage(
