@@ -4,8 +4,8 @@
 # POST /v1/generations from many distinct users (dev tokens from /dev/login), polls of accepted jobs and admin
 # reads (bench/wrk-load-mix.lua). Prints throughput, latency percentiles, answers by status, errors, the
 # process's RSS after warm-up and at the end, and the backlog of accepted jobs not yet run; lets that drain, stops
-# the gateway and checks that the ledger balances exactly against the accepted jobs. Exits 1 when the ledger does
-# not balance, or on any 5xx or timeout.
+# the gateway and checks that the ledger balances exactly against the accepted jobs, and the usage report's per-day
+# rows against the reservations. Exits 1 when the ledger does not balance, or on any 5xx or timeout.
 # Not part of CI (it runs for over a minute on a quiet machine). Installs wrk and sqlite3 for itself.
 # Environment: DURATION (default 60s), WARMUP (10s), CONNECTIONS (200), THREADS (2), USERS (1000),
 # TIMEOUT (wrk's per-request timeout, 2s), PORT (18183), ADMIN_PATHS (the admin reads, comma-separated; default
@@ -139,6 +139,12 @@ SELECT 'day_window_mismatches', count(*) FROM (
   FROM reservations r GROUP BY r.user_key, r.day_start) e
   LEFT JOIN quota_windows w ON w.period = 'day' AND w.user_key = e.user_key AND w.period_start = e.day_start
   WHERE w.images IS NOT e.images OR w.spend_micros IS NOT e.spend;
+SELECT 'usage_day_mismatches', count(*) FROM (
+  SELECT r.user_key, r.day_start, count(*) AS jobs, sum(r.produced_image) AS images, sum(r.charged_micros) AS spend
+  FROM reservations r WHERE r.state != 'held' GROUP BY r.user_key, r.day_start) e
+  LEFT JOIN (SELECT user_key, day_start, sum(jobs) AS jobs, sum(images) AS images, sum(charged_micros) AS spend
+    FROM usage_user_days GROUP BY user_key, day_start) u ON u.user_key = e.user_key AND u.day_start = e.day_start
+  WHERE u.jobs IS NOT e.jobs OR u.images IS NOT e.images OR u.spend IS NOT e.spend;
 SQL
 )
 value() { awk -v name="$1" '$1 == name {print $2}' <<<"$audit"; }
@@ -159,7 +165,7 @@ for check in \
   "$(value refunded_or_released) -eq $(value jobs_interrupted)" \
   "$(($(value settled) + $(value refunded_or_released))) -eq $accepted" "$(value jobs_without_reservation) -eq 0" \
   "$(value charged_micros) -eq $(value job_cost_micros)" "$(value charge_mismatches) -eq 0" \
-  "$(value day_window_mismatches) -eq 0" \
+  "$(value day_window_mismatches) -eq 0" "$(value usage_day_mismatches) -eq 0" \
   "$(field "$warm" server_5xx) -eq 0" "$(field "$main" server_5xx) -eq 0" \
   "$(field "$warm" timeouts) -eq 0" "$(field "$main" timeouts) -eq 0"; do
   # shellcheck disable=SC2086
