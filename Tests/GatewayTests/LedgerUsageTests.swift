@@ -99,7 +99,8 @@ import Testing
 
         let old = try await LedgerFixtures.openLedger(folder, owner: LedgerFixtures.owner("old"))
         _ = try await old.reserve(LedgerFixtures.request("orphan", user: carol, now: day1))
-        try await old.recordAttempt(LedgerFixtures.attempt("banana", .failed, cost: 700, at: day1), jobID: JobID("orphan"))
+        try await old.recordAttempt(
+            LedgerFixtures.attempt("banana", .failed, cost: 700, at: day1), jobID: JobID("orphan"))
         await old.close()
 
         let ledger = try await LedgerFixtures.openLedger(folder)
@@ -118,7 +119,8 @@ import Testing
                 _ = try await ledger.settle(jobID: JobID(id), now: date)
             }
         }
-        try await job("c1", carol, email: "Carol@Example.com", at: day1, [LedgerFixtures.attempt(cost: 1_000, at: day1)])
+        try await job(
+            "c1", carol, email: "Carol@Example.com", at: day1, [LedgerFixtures.attempt(cost: 1_000, at: day1)])
         try await job(
             "c2", carol, email: "carol@example.com", at: day2,
             [

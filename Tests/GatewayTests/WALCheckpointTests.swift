@@ -22,7 +22,8 @@ import Testing
         let folder = try TemporaryFolder()
         defer { folder.remove() }
         let options = SQLiteDatabase.Options(walAutoCheckpointPages: 50, walTruncatePages: 200)
-        let database = try await SQLiteDatabase.open(path: folder.databasePath, options: options, migrations: Self.schema)
+        let database = try await SQLiteDatabase.open(
+            path: folder.databasePath, options: options, migrations: Self.schema)
         let reader = try await SQLiteDatabase.open(
             path: folder.databasePath, options: SQLiteDatabase.Options(readOnly: true, create: false),
             migrations: Self.schema)
@@ -50,7 +51,8 @@ import Testing
                         try connection.run("INSERT INTO rows (payload) VALUES (?1)", [.blob(payload)])
                     }
                     let size = (try? FileManager.default.attributesOfItem(atPath: walPath)[.size] as? Int) ?? 0
-                    progress.largestWAL.store(max(progress.largestWAL.load(ordering: .relaxed), size), ordering: .relaxed)
+                    progress.largestWAL.store(
+                        max(progress.largestWAL.load(ordering: .relaxed), size), ordering: .relaxed)
                 }
             }
             try await group.waitForAll()

@@ -23,7 +23,7 @@ public final class SQLiteDatabase: @unchecked Sendable {
         /// fsyncs, so a larger WAL (10,000 pages is about 40 MB) makes commits cheaper on average.
         public var walAutoCheckpointPages: Int32
         /// Past this many pages (160 MB at the default) a WAL that readers kept from starting over is emptied by a
-        /// checkpoint that briefly holds back new writes until the readers are on the latest snapshot.
+        /// checkpoint that briefly holds back new writes and this process's report reads.
         public var walTruncatePages: Int32
         /// Open without writing; used by read-only tools.
         public var readOnly: Bool

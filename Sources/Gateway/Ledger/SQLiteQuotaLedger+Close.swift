@@ -100,8 +100,9 @@ extension SQLiteQuotaLedger {
             INSERT INTO usage_user_days (
                 month_start, day_start, user_key, user_email, jobs, images, paid_ms, charged_micros)
             VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)
-            ON CONFLICT DO UPDATE SET jobs = jobs + 1, images = images + excluded.images,
-                paid_ms = paid_ms + excluded.paid_ms, charged_micros = charged_micros + excluded.charged_micros
+            ON CONFLICT (month_start, user_key, day_start, user_email) DO UPDATE SET
+                jobs = jobs + 1, images = images + excluded.images, paid_ms = paid_ms + excluded.paid_ms,
+                charged_micros = charged_micros + excluded.charged_micros
             """,
             [
                 month, day, .text(reservation.user.storageKey), email, .bool(reservation.producedImage),
@@ -113,8 +114,9 @@ extension SQLiteQuotaLedger {
                 INSERT INTO usage_provider_days (
                     month_start, day_start, provider, user_email, attempts, images, paid_ms, cost_micros)
                 VALUES (?1, ?2, ?3, ?4, 1, ?5, ?6, ?7)
-                ON CONFLICT DO UPDATE SET attempts = attempts + 1, images = images + excluded.images,
-                    paid_ms = paid_ms + excluded.paid_ms, cost_micros = cost_micros + excluded.cost_micros
+                ON CONFLICT (month_start, provider, day_start, user_email) DO UPDATE SET
+                    attempts = attempts + 1, images = images + excluded.images, paid_ms = paid_ms + excluded.paid_ms,
+                    cost_micros = cost_micros + excluded.cost_micros
                 """,
                 [
                     month, day, .text(attempt.provider), email, .bool(attempt.outcome == .succeeded),

@@ -8,8 +8,7 @@ import ServiceLifecycle
 /// top of an arena: pages freed in the middle stay resident. Under steady load the gateway's live heap stays flat,
 /// but bursts (a large report, a thousand simultaneous requests) leave free holes behind that add up to tens of
 /// megabytes of resident memory that nothing uses. `malloc_trim(0)` releases the free pages of every arena; it
-/// holds each arena's lock briefly, so it runs on its own queue, never on an event loop. Elsewhere than glibc it
-/// does nothing.
+/// holds each arena's lock briefly, so it runs on its own queue, never on an event loop.
 struct HeapTrimmer: Service {
     let interval: Duration
     private let queue = DispatchQueue(label: "gateway.heap-trimmer")
@@ -29,13 +28,11 @@ struct HeapTrimmer: Service {
 
     /// Releases free heap pages now.
     func trim() async {
-        #if canImport(Glibc)
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             queue.async {
                 _ = malloc_trim(0)
                 done.resume()
             }
         }
-        #endif
     }
 }
