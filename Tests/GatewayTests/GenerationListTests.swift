@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Providers
 import Testing
 
 @testable import Gateway
@@ -147,5 +148,32 @@ import Testing
                 "event: provider\ndata: {\"provider\":\"banana\"}\n\n", "event: waiting\ndata: {}\n\n",
                 "event: attempt_failed\ndata: {\"provider\":\"banana\",\"reason\":\"timed_out\"}\n\n",
             ])
+    }
+
+    /// A listener that arrives after the last progress event was published, but before the stored job shows it,
+    /// still hears it: the catch-up takes the hub's latest progress (a flake of the generation flow test showed the
+    /// stream ending 3/4 -> done). A finished job's trail is dropped.
+    @Test func lateListenersCatchUpWithTheHubsLatestProgress() {
+        let hub = JobEventHub()
+        let id = JobID("gen_late")
+        hub.publish(.attempting(provider: "fast"), for: id)
+        hub.publish(.progress(step: 3, total: 4), for: id)
+        hub.publish(.progress(step: 4, total: 4), for: id)
+        let stored = Job(
+            id: id, user: UserKey(issuer: "https://issuer.example", subject: "1"),
+            request: GenerationRequest(prompt: "p", seed: 1), status: .running, progressStep: 3, progressTotal: 4,
+            createdAt: Date(), startedAt: Date(), costMicros: 0)
+        let wire = ServerSentEvent.catchUp(stored, trail: hub.trail(of: id)).map { String(buffer: $0.buffer) }
+        #expect(
+            wire == [
+                "event: queued\ndata: {}\n\n", "event: started\ndata: {}\n\n",
+                "event: provider\ndata: {\"provider\":\"fast\"}\n\n",
+                "event: progress\ndata: {\"step\":4,\"total\":4}\n\n",
+            ])
+        var finished = stored
+        finished.status = .succeeded
+        hub.publish(.finished(finished), for: id)
+        #expect(hub.trail(of: id).route.isEmpty)
+        #expect(hub.trail(of: id).progress == nil)
     }
 }

@@ -73,9 +73,9 @@ struct GenerationRoutes: Sendable {
         let stream = hub.subscribe(known.id)
         let current = try await jobs.job(id, user: access.user)
         let heartbeat = heartbeat
-        let route = hub.route(of: known.id)
+        let trail = hub.trail(of: known.id)
         let body = ResponseBody { writer in
-            for event in ServerSentEvent.catchUp(current, route: route) {
+            for event in ServerSentEvent.catchUp(current, trail: trail) {
                 try await writer.write(event.buffer)
             }
             if !current.status.isFinished {

@@ -28,15 +28,20 @@ struct ServerSentEvent: Sendable {
         }
     }
 
-    /// The events that bring a new listener up to the job's present state; `route` is the running job's way
-    /// through the providers so far (`JobEventHub.route(of:)`).
-    static func catchUp(_ job: Job, route: [JobEvent] = []) -> [ServerSentEvent] {
+    /// The events that bring a new listener up to the job's present state; `trail` is what the running job has
+    /// published here (`JobEventHub.trail(of:)`): its way through the providers so far, and its latest progress,
+    /// which the stored job may not show yet.
+    static func catchUp(_ job: Job, trail: JobEventHub.Trail = .init()) -> [ServerSentEvent] {
         var events = [ServerSentEvent(.queued)]
         if job.status == .queued { return events }
         if job.startedAt != nil { events.append(ServerSentEvent(.started)) }
-        if !job.status.isFinished { events += route.map(ServerSentEvent.init) }
-        if job.progressStep > 0 {
-            events.append(ServerSentEvent(.progress(step: job.progressStep, total: job.progressTotal)))
+        if !job.status.isFinished { events += trail.route.map(ServerSentEvent.init) }
+        var progress = (step: job.progressStep, total: job.progressTotal)
+        if !job.status.isFinished, let published = trail.progress, published.step > progress.step {
+            progress = published
+        }
+        if progress.step > 0 {
+            events.append(ServerSentEvent(.progress(step: progress.step, total: progress.total)))
         }
         if job.status.isFinished { events.append(ServerSentEvent(.finished(job))) }
         return events

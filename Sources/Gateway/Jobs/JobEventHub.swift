@@ -3,15 +3,22 @@ import Synchronization
 
 /// Fans a job's events out to whoever is listening, in memory. A `finished` event ends every stream of the job.
 /// It also keeps a running job's way through the providers (`attempting`, `attemptFailed`; at most
-/// `routeHistoryLimit` events), so a late listener learns which providers failed and which one it is on.
+/// `routeHistoryLimit` events) and its latest progress, so a late listener learns which providers failed, which one
+/// it is on and how far it got, even before the job's stored progress catches up.
 final class JobEventHub: Sendable {
+    /// What a running job has published that a late listener needs.
+    struct Trail {
+        var route: [JobEvent] = []
+        var progress: (step: Int, total: Int)?
+    }
+
     private let subscribers = Mutex<[JobID: [UUID: AsyncStream<JobEvent>.Continuation]]>([:])
-    private let routes = Mutex<[JobID: [JobEvent]]>([:])
+    private let trails = Mutex<[JobID: Trail]>([:])
     private let routeHistoryLimit = 32
 
-    /// The provider events of a running job so far, oldest first.
-    func route(of jobID: JobID) -> [JobEvent] {
-        routes.withLock { $0[jobID] ?? [] }
+    /// The provider events of a running job so far, oldest first, and its latest progress.
+    func trail(of jobID: JobID) -> Trail {
+        trails.withLock { $0[jobID] ?? Trail() }
     }
 
     /// The jobs someone here is listening to now.
@@ -36,10 +43,13 @@ final class JobEventHub: Sendable {
     func publish(_ event: JobEvent, for jobID: JobID) {
         switch event {
         case .attempting, .attemptFailed:
-            routes.withLock { table in
-                if table[jobID, default: []].count < routeHistoryLimit { table[jobID, default: []].append(event) }
+            trails.withLock { table in
+                if table[jobID, default: Trail()].route.count < routeHistoryLimit {
+                    table[jobID, default: Trail()].route.append(event)
+                }
             }
-        case .finished: _ = routes.withLock { $0.removeValue(forKey: jobID) }
+        case .progress(let step, let total): trails.withLock { $0[jobID, default: Trail()].progress = (step, total) }
+        case .finished: _ = trails.withLock { $0.removeValue(forKey: jobID) }
         default: break
         }
         let continuations: [AsyncStream<JobEvent>.Continuation]
