@@ -54,6 +54,28 @@ import Testing
         #expect(file.names == ["a", "b", "c", "empty"])
     }
 
+    @Test func readsChosenRowsOnlyAndRefusesRowsOutsideTheTensor() throws {
+        // A 3 x 2 float16 table: rows [1, 2], [3, 4], [-2, 0.5].
+        let halves: [UInt16] = [0x3C00, 0x4000, 0x4200, 0x4400, 0xC000, 0x3800]
+        let json = """
+            {"table":{"dtype":"F16","shape":[3,2],"data_offsets":[0,12]},
+             "scalar":{"dtype":"F32","shape":[],"data_offsets":[12,16]}}
+            """
+        let data = halves.flatMap { withUnsafeBytes(of: $0.littleEndian, Array.init) } + Self.floatBytes([7])
+        let file = try open(Self.file(json: json, data: data))
+        #expect(try file.rows("table", [2, 0, 2]) == Tensor(shape: [3, 2], scalars: [-2, 0.5, 1, 2, -2, 0.5]))
+        #expect(try file.rows("table", []).shape == [0, 2])
+        for (name, row) in [("table", 3), ("table", -1), ("scalar", 0)] {
+            do {
+                _ = try file.rows(name, [0, row])
+                Issue.record("row \(row) of \(name) was read")
+            } catch let error as SafetensorsError {
+                #expect(error.reason == "safetensors_row_out_of_range", "\(error)")
+                #expect(error.message.contains("'\(name)'") && error.message.contains("no row \(row)"), "\(error)")
+            }
+        }
+    }
+
     @Test func rejectsFilesShorterThanTheLengthField() {
         expectFailure([1, 2, 3], reason: "safetensors_truncated")
     }

@@ -2,21 +2,20 @@
 /// quick GELU, and a final layer norm whose output conditions the UNet.
 public struct CLIPTextEncoder: Sendable {
     public let config: CLIPTextConfig
-    let tokenEmbedding: WeightBacked<Tensor>
+    /// The weights; the token embedding table (SD 1.x: 49,408 x 768) stays in the file in every residency, and
+    /// each call converts only its prompts' rows.
+    let weights: WeightLoader
     let positionEmbedding: WeightBacked<Tensor>
     let layers: [WeightBacked<CLIPEncoderLayer>]
     let finalNorm: LayerNorm
-    /// The weights the layers convert on use (mapped residency); nil when they are resident.
-    let weights: WeightLoader?
 
     /// Loads the weights; keys may carry transformers' `text_model.` prefix or not (transformers 5.x drops it).
     init(weights: WeightLoader, config: CLIPTextConfig) throws {
         let weights =
             weights.contains("text_model.embeddings.token_embedding.weight") ? weights.scoped("text_model.") : weights
         let width = config.hiddenSize
-        tokenEmbedding = try WeightBacked(weights) {
-            try $0.tensor("embeddings.token_embedding.weight", shape: [config.vocabSize, width])
-        }
+        _ = try weights.checkingShapesOnly().tensor(
+            "embeddings.token_embedding.weight", shape: [config.vocabSize, width])
         positionEmbedding = try WeightBacked(weights) {
             try $0.tensor("embeddings.position_embedding.weight", shape: [config.maxPositionEmbeddings, width])
         }
@@ -25,12 +24,11 @@ public struct CLIPTextEncoder: Sendable {
         }
         finalNorm = try LayerNorm(weights, "final_layer_norm", features: width, epsilon: config.layerNormEps)
         self.config = config
-        self.weights = weights.residency == .mapped ? weights : nil
+        self.weights = weights
     }
 
-    /// Drops the mapped weight pages from resident memory until the next forward call maps them in again
-    /// (nothing to do when the weights are resident).
-    func releaseMappedPages() { weights?.releaseMappedPages() }
+    /// Drops the mapped weight pages from resident memory until the next forward call maps them in again.
+    func releaseMappedPages() { weights.releaseMappedPages() }
 
     /// The last hidden state `[batch, tokens, hidden]` for each row of token ids (all rows the same length,
     /// at most `maxPositionEmbeddings`, usually 77 from `CLIPTokenizer.encode`).
@@ -48,17 +46,15 @@ public struct CLIPTextEncoder: Sendable {
             throw ModelInputError.tokenOutOfRange("token id \(bad) is outside the vocabulary of \(config.vocabSize)")
         }
         let width = config.hiddenSize
-        let tokenEmbedding = try tokenEmbedding.load()
+        var hidden = try weights.rows(
+            "embeddings.token_embedding.weight", shape: [config.vocabSize, width], Array(tokenIDs.joined())
+        ).reshaped([tokenIDs.count, length, width])
         let positionEmbedding = try positionEmbedding.load()
-        var hidden = Tensor(shape: [tokenIDs.count, length, width]) { buffer in
-            for (row, ids) in tokenIDs.enumerated() {
-                for (position, id) in ids.enumerated() {
-                    let target = (row * length + position) * width
-                    for channel in 0..<width {
-                        buffer[target + channel] =
-                            tokenEmbedding.scalars[id * width + channel]
-                            + positionEmbedding.scalars[position * width + channel]
-                    }
+        hidden.scalars.withUnsafeMutableBufferPointer { hidden in
+            positionEmbedding.scalars.withUnsafeBufferPointer { positions in
+                for row in 0..<tokenIDs.count {
+                    VectorKernels.add(
+                        positions.baseAddress!, into: hidden.baseAddress! + row * length * width, count: length * width)
                 }
             }
         }

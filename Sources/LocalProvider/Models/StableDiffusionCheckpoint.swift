@@ -5,7 +5,8 @@ import Foundation
 /// Loads either a diffusers folder (`model_index.json`, `text_encoder/`, `unet/`, `vae/`, `tokenizer/`, each
 /// component's `config.json` and `*.safetensors`) or an original single-file `.safetensors` checkpoint.
 /// Half-precision weights (F16, BF16) are widened to float32 when converted: once at load (`.resident`), or
-/// block by block on use from the memory-mapped files (`.mapped`, the default).
+/// block by block on use from the memory-mapped files (`.mapped`, the default; the text encoder's layers are
+/// converted at load in both, see `WeightResidency`).
 public struct StableDiffusionCheckpoint: Sendable {
     public let textEncoder: CLIPTextEncoder
     public let unet: UNet
@@ -44,14 +45,15 @@ public struct StableDiffusionCheckpoint: Sendable {
         let textConfig = try ModelConfig.decode(CLIPTextConfig.self, from: "\(folder)/text_encoder/config.json")
         let unetConfig = try UNetConfig.load(path: "\(folder)/unet/config.json")
         let vaeConfig = try VAEConfig.load(path: "\(folder)/vae/config.json")
-        func weights(_ component: String, _ base: String) throws -> WeightLoader {
+        func weights(_ component: String, _ base: String, _ residency: WeightResidency) throws -> WeightLoader {
             let file = try SafetensorsFile(path: weightFile(in: "\(folder)/\(component)", base: base, variant: variant))
             return WeightLoader(store: file, component: component, residency: residency)
         }
         return StableDiffusionCheckpoint(
-            textEncoder: try CLIPTextEncoder(weights: weights("text_encoder", "model"), config: textConfig),
-            unet: try UNet(weights: weights("unet", "diffusion_pytorch_model"), config: unetConfig),
-            vaeDecoder: try VAEDecoder(weights: weights("vae", "diffusion_pytorch_model"), config: vaeConfig),
+            textEncoder: try CLIPTextEncoder(weights: weights("text_encoder", "model", .resident), config: textConfig),
+            unet: try UNet(weights: weights("unet", "diffusion_pytorch_model", residency), config: unetConfig),
+            vaeDecoder: try VAEDecoder(
+                weights: weights("vae", "diffusion_pytorch_model", residency), config: vaeConfig),
             tokenizer: try tokenizer(in: folder))
     }
 
@@ -68,15 +70,15 @@ public struct StableDiffusionCheckpoint: Sendable {
         let file = try SafetensorsFile(path: path)
         let keys = OriginalCheckpointKeys(unet: unetConfig, vae: vaeConfig)
         let names = Array(file.entries.keys)
-        func weights(_ component: String, _ renamed: [String: String]) -> WeightLoader {
+        func weights(_ component: String, _ renamed: [String: String], _ residency: WeightResidency) -> WeightLoader {
             WeightLoader(
                 store: RenamedTensorStore(base: file, names: renamed), component: component, residency: residency)
         }
         return StableDiffusionCheckpoint(
             textEncoder: try CLIPTextEncoder(
-                weights: weights("text_encoder", keys.textEncoderNames(names)), config: textConfig),
-            unet: try UNet(weights: weights("unet", keys.unetNames(names)), config: unetConfig),
-            vaeDecoder: try VAEDecoder(weights: weights("vae", keys.vaeNames(names)), config: vaeConfig),
+                weights: weights("text_encoder", keys.textEncoderNames(names), .resident), config: textConfig),
+            unet: try UNet(weights: weights("unet", keys.unetNames(names), residency), config: unetConfig),
+            vaeDecoder: try VAEDecoder(weights: weights("vae", keys.vaeNames(names), residency), config: vaeConfig),
             tokenizer: try configFolder.flatMap { try tokenizer(in: $0) })
     }
 

@@ -9,5 +9,9 @@ struct RenamedTensorStore: TensorStore {
         try base.tensor(names[name] ?? name)
     }
 
+    func rows(_ name: String, _ indices: [Int]) throws -> Tensor {
+        try base.rows(names[name] ?? name, indices)
+    }
+
     func releaseMappedPages() { base.releaseMappedPages() }
 }

@@ -15,6 +15,7 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
         case tensorNotFound = "safetensors_tensor_not_found"
         case notFloatingPoint = "safetensors_not_floating_point"
         case notInteger = "safetensors_not_integer"
+        case rowOutOfRange = "safetensors_row_out_of_range"
     }
 
     private let code: Code
@@ -77,5 +78,8 @@ public struct SafetensorsError: Error, Sendable, CustomStringConvertible {
     }
     static func notInteger(_ path: String, tensor: String, dtype: String) -> Self {
         Self(.notInteger, "\(path): tensor '\(tensor)' is \(dtype), not a signed or 8-bit integer type")
+    }
+    static func rowOutOfRange(_ path: String, tensor: String, row: Int, shape: [Int]) -> Self {
+        Self(.rowOutOfRange, "\(path): tensor '\(tensor)' (shape \(shape)) has no row \(row)")
     }
 }

@@ -80,28 +80,59 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Loads tensor `name` as float32, converting F16, BF16 and F64.
     public func tensor(_ name: String) throws -> Tensor {
+        let entry = try floatEntry(name)
+        let convert = try converter(entry, name)
+        return Tensor(shape: entry.shape) { buffer in convert(0, entry.shape.reduce(1, *), buffer.baseAddress!) }
+    }
+
+    /// Loads rows `indices` (in that order, repeats allowed) of tensor `name` along its first dimension as
+    /// float32, converting only those rows: `[indices.count] + shape.dropFirst()`.
+    public func rows(_ name: String, _ indices: [Int]) throws -> Tensor {
+        let entry = try floatEntry(name)
+        if let bad = indices.first(where: { $0 < 0 || $0 >= entry.shape.first ?? 0 }) {
+            throw SafetensorsError.rowOutOfRange(path, tensor: name, row: bad, shape: entry.shape)
+        }
+        let convert = try converter(entry, name)
+        let rowLength = entry.shape.dropFirst().reduce(1, *)
+        return Tensor(shape: [indices.count] + entry.shape.dropFirst()) { buffer in
+            for (position, row) in indices.enumerated() {
+                convert(row * rowLength, rowLength, buffer.baseAddress! + position * rowLength)
+            }
+        }
+    }
+
+    private func floatEntry(_ name: String) throws -> Entry {
         guard let entry = entries[name] else { throw SafetensorsError.tensorNotFound(path, tensor: name) }
-        let count = entry.shape.reduce(1, *)
-        let source = mapping + dataOffset + entry.byteRange.lowerBound
-        let convert: (UnsafeMutablePointer<Float>) -> Void
+        return entry
+    }
+
+    /// Converts `count` elements of `entry` from element `first` on into float32 at the target.
+    private func converter(_ entry: Entry, _ name: String) throws -> (
+        _ first: Int, _ count: Int, _ target: UnsafeMutablePointer<Float>
+    ) -> Void {
+        let base = mapping + dataOffset + entry.byteRange.lowerBound
         switch entry.dtype {
         case .float32:
-            convert = { target in UnsafeMutableRawPointer(target).copyMemory(from: source, byteCount: count * 4) }
+            return { first, count, target in
+                UnsafeMutableRawPointer(target).copyMemory(from: base + first * 4, byteCount: count * 4)
+            }
         case .float16:
-            convert = { target in HalfPrecision.widenHalves(source, into: target, count: count) }
+            return { first, count, target in HalfPrecision.widenHalves(base + first * 2, into: target, count: count) }
         case .bfloat16:
-            convert = { target in HalfPrecision.widenBFloat16s(source, into: target, count: count) }
+            return { first, count, target in
+                HalfPrecision.widenBFloat16s(base + first * 2, into: target, count: count)
+            }
         case .float64:
-            convert = { target in
+            return { first, count, target in
                 for index in 0..<count {
-                    let bits = UInt64(littleEndian: source.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self))
+                    let offset = (first + index) * 8
+                    let bits = UInt64(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
                     target[index] = Float(Double(bitPattern: bits))
                 }
             }
         default:
             throw SafetensorsError.notFloatingPoint(path, tensor: name, dtype: entry.dtype.rawValue)
         }
-        return Tensor(shape: entry.shape) { buffer in convert(buffer.baseAddress!) }
     }
 
     /// Loads integer tensor `name` (I64, I32, I16, I8, U8) as `Int`s in row-major order.

@@ -4,6 +4,8 @@ protocol TensorStore: Sendable {
     func shape(of name: String) -> [Int]?
     /// Loads tensor `name` as float32.
     func tensor(_ name: String) throws -> Tensor
+    /// Loads rows `indices` of tensor `name` along its first dimension as float32, converting only those rows.
+    func rows(_ name: String, _ indices: [Int]) throws -> Tensor
     /// Drops the store's memory-mapped pages from the process's resident memory (a hint; reads stay valid).
     func releaseMappedPages()
 }

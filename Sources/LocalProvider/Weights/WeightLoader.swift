@@ -46,6 +46,20 @@ struct WeightLoader: Sendable {
 
     /// Loads `key` (after the prefix), which must have `shape` or, when given, `alternative`.
     func tensor(_ key: String, shape: [Int], alsoAccepting alternative: [Int]? = nil) throws -> Tensor {
+        let stored = try checkedShape(key, shape: shape, alsoAccepting: alternative)
+        if checksShapesOnly { return Tensor(shape: stored) { _ in } }
+        return try store.tensor(prefix + key)
+    }
+
+    /// Loads rows `indices` of `key` (after the prefix), which must have `shape`, converting only those rows:
+    /// a lookup in an embedding table without the whole table.
+    func rows(_ key: String, shape: [Int], _ indices: [Int]) throws -> Tensor {
+        let stored = try checkedShape(key, shape: shape, alsoAccepting: nil)
+        if checksShapesOnly { return Tensor(shape: [indices.count] + stored.dropFirst()) { _ in } }
+        return try store.rows(prefix + key, indices)
+    }
+
+    private func checkedShape(_ key: String, shape: [Int], alsoAccepting alternative: [Int]?) throws -> [Int] {
         let name = prefix + key
         guard let stored = store.shape(of: name) else {
             throw CheckpointError.missingTensor(component: component, key: name, expectedShape: shape)
@@ -53,8 +67,7 @@ struct WeightLoader: Sendable {
         guard stored == shape || stored == alternative else {
             throw CheckpointError.shapeMismatch(component: component, key: name, expectedShape: shape, actual: stored)
         }
-        if checksShapesOnly { return Tensor(shape: stored) { _ in } }
-        return try store.tensor(name)
+        return stored
     }
 
     /// Lets the operating system drop the store's mapped pages from this process's memory (they stay in the
