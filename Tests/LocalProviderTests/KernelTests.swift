@@ -67,6 +67,31 @@ import Testing
         }
     }
 
+    @Test func softmaxExponentialMatchesTheGeneralOneAndUnderflowsToZero() {
+        // Shifted by the maximum (2), the exponents run from -inf and -200 up to 0.
+        var row: [Float] = [-.infinity, -198, -85.4, -85.2] + (0..<2001).map { 2 - Float($0) / 25 } + [2]
+        let original = row
+        let total = row.withUnsafeMutableBufferPointer {
+            VectorKernels.exponentiate($0.baseAddress!, count: $0.count, shift: 2)
+        }
+        var sum = 0.0
+        for (index, x) in original.enumerated() {
+            let shifted = x - 2
+            var expected = Float(Foundation.exp(Double(shifted)))
+            if shifted >= -87.3 {
+                // The same reduction and polynomial as the general vector `exp`, so the same bits.
+                expected = VectorKernels.exp(VectorKernels.Vector(repeating: shifted))[0]
+                #expect(
+                    abs(Double(expected) - Foundation.exp(Double(shifted))) <= 3e-7 * Foundation.exp(Double(shifted)))
+            } else {
+                expected = 0
+            }
+            #expect(row[index].bitPattern == expected.bitPattern, "e^\(shifted)")
+            sum += Double(row[index])
+        }
+        #expect(abs(Double(total) - sum) < 1e-5 * sum)
+    }
+
     @Test func gegluGatesWithExactGELU() {
         var values = TestValues(seed: 22)
         let input = values.tensor([3, 40])

@@ -66,24 +66,27 @@ enum VectorKernels {
         return result
     }
 
-    /// Replaces `target[i]` by `e^(target[i] - shift)` and returns the sum of the new values.
+    /// Replaces `target[i]` by `e^(target[i] - shift)` and returns the sum of the new values; `shift` is at
+    /// least every value (a softmax row's maximum), so every exponent is at most 0.
     static func exponentiate(_ target: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
         let shiftVector = Vector(repeating: shift)
         var partial = Vector()
         var index = 0
         while index + width <= count {
-            let value = exp(load(target + index) - shiftVector)
+            let value = expNonPositive(load(target + index) - shiftVector)
             store(value, to: target + index)
             partial += value
             index += width
         }
-        var total = partial.sum()
-        while index < count {
-            target[index] = Foundation.exp(target[index] - shift)
-            total += target[index]
-            index += 1
+        if index < count {
+            // The tail through the same vector formula, padded with exponents of -inf (which give 0).
+            var tail = Vector(repeating: -.infinity)
+            for lane in 0..<(count - index) { tail[lane] = target[index + lane] - shift }
+            let value = expNonPositive(tail)
+            store(value, to: target + index, lanes: count - index)
+            partial += value
         }
-        return total
+        return partial.sum()
     }
 
     /// `target[i] = silu(target[i] * multiplier + addend)`: a normalisation's affine step and SiLU in one pass.
@@ -186,6 +189,30 @@ enum VectorKernels {
         let second = unsafeBitCast((whole &- half &+ 127) &<< 23, to: Vector.self)
         let overflow = unsafeBitCast(Vector(repeating: 88.7) - x, to: SIMD16<Int32>.self) &>> 31
         return select(overflow, Vector(repeating: .infinity), expR * first * second)
+    }
+
+    /// `e^x` for `x <= 0` (softmax after its shift), with `exp`'s reduction and polynomial and so its results,
+    /// in half the instructions: no overflow to handle, one power of two for the scaling, and 0 below -87.3
+    /// (where `e^x` leaves float32's normal range; `-inf` gives 0).
+    @inline(__always)
+    static func expNonPositive(_ x: Vector) -> Vector {
+        let clamped = larger(x, Vector(repeating: -87.3))
+        let magic = Vector(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
+        let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
+        var polynomial = Vector(repeating: 1.987_569_15e-4)
+        polynomial = polynomial * r + 1.398_199_95e-3
+        polynomial = polynomial * r + 8.333_451_9e-3
+        polynomial = polynomial * r + 4.166_579_6e-2
+        polynomial = polynomial * r + 1.666_666_55e-1
+        polynomial = polynomial * r + 5.000_000_1e-1
+        let expR = polynomial * r * r + r + 1
+        // n is in -126...0 here, so 2^n is one normal float.
+        let power = unsafeBitCast(
+            (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Vector.self)
+        let underflow = unsafeBitCast(x - Vector(repeating: -87.3), to: SIMD16<Int32>.self) &>> 31
+        return select(underflow, Vector(), expR * power)
     }
 
     /// `target[i] = silu(target[i])`, with the vector exponential.
