@@ -88,7 +88,7 @@ let package = Package(
         .target(
             name: "LocalProvider",
             dependencies: [
-                "Providers", "CBLAS", "CZlib",
+                "Providers", "CBLAS", "CZlib", "CMalloc",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

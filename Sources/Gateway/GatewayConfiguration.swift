@@ -39,7 +39,7 @@ public struct GatewayConfiguration: Sendable {
     /// before anything is reserved, so an overload sheds work instead of growing memory without bound.
     public var jobQueueLimit = 1_000
     /// How often freed heap memory is handed back to the operating system (`HeapTrimmer`); nil never does.
-    public var heapTrimInterval: Duration? = .seconds(10)
+    public var heapTrimInterval: Duration? = HeapTrimmer.defaultInterval
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, policyDirectory: String = "policies",

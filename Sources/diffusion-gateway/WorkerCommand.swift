@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Gateway
 import Hummingbird
 import LocalProvider
 import Worker
@@ -53,7 +54,7 @@ struct WorkerCommand: AsyncParsableCommand {
             provider: engine,
             configuration: WorkerConfiguration(
                 host: host, port: port, apiKey: apiKey, directRoute: route, queueCapacity: queue),
-            services: [engine])
+            services: [engine, HeapTrimmer()])
         try await app.runService()
     }
 }

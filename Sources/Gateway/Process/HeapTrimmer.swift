@@ -8,16 +8,21 @@ import ServiceLifecycle
 /// top of an arena: pages freed in the middle stay resident. Under steady load the gateway's live heap stays flat,
 /// but bursts (a large report, a thousand simultaneous requests) leave free holes behind that add up to tens of
 /// megabytes of resident memory that nothing uses. `malloc_trim(0)` releases the free pages of every arena; it
-/// holds each arena's lock briefly, so it runs on its own queue, never on an event loop.
-struct HeapTrimmer: Service {
+/// holds each arena's lock briefly, so it runs on its own queue, never on an event loop. The local engine keeps
+/// large freed blocks for reuse (`AllocatorTuning`), so a process running it (the gateway with a local provider,
+/// the `worker` command) needs this to give a generation's memory back once idle.
+public struct HeapTrimmer: Service {
+    /// How often `serve` and `worker` trim by default.
+    public static let defaultInterval: Duration = .seconds(10)
+
     let interval: Duration
     private let queue = DispatchQueue(label: "gateway.heap-trimmer")
 
-    init(interval: Duration) {
+    public init(interval: Duration = defaultInterval) {
         self.interval = interval
     }
 
-    func run() async {
+    public func run() async {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)

@@ -26,6 +26,7 @@ public struct StableDiffusionCheckpoint: Sendable {
     public static func load(
         path: String, variant: String? = nil, configFolder: String? = nil, residency: WeightResidency = .mapped
     ) throws -> StableDiffusionCheckpoint {
+        AllocatorTuning.keepLargeFreedBlocks()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw CheckpointError.missingFile(path, "no such file or folder")
