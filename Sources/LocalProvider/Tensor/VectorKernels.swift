@@ -170,18 +170,7 @@ enum VectorKernels {
     /// rounded and made an integer by adding `1.5 * 2^23` (the integer lands in the low mantissa bits).
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
-        let clamped = larger(smaller(x, Vector(repeating: 88.7)), Vector(repeating: -110))
-        let magic = Vector(repeating: 12_582_912)
-        let shifted = clamped * 1.442_695_04 + magic
-        let n = shifted - magic
-        let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
-        var polynomial = Vector(repeating: 1.987_569_15e-4)
-        polynomial = polynomial * r + 1.398_199_95e-3
-        polynomial = polynomial * r + 8.333_451_9e-3
-        polynomial = polynomial * r + 4.166_579_6e-2
-        polynomial = polynomial * r + 1.666_666_55e-1
-        polynomial = polynomial * r + 5.000_000_1e-1
-        let expR = polynomial * r * r + r + 1
+        let (expR, shifted) = reducedExponential(larger(smaller(x, Vector(repeating: 88.7)), Vector(repeating: -110)))
         // 2^n as two factors so that n = 128 (x near 88.7) stays representable.
         let whole = unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000
         let half = whole &>> 1
@@ -196,7 +185,18 @@ enum VectorKernels {
     /// (where `e^x` leaves float32's normal range; `-inf` gives 0).
     @inline(__always)
     static func expNonPositive(_ x: Vector) -> Vector {
-        let clamped = larger(x, Vector(repeating: -87.3))
+        let (expR, shifted) = reducedExponential(larger(x, Vector(repeating: -87.3)))
+        // n is in -126...0 here, so 2^n is one normal float.
+        let power = unsafeBitCast(
+            (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Vector.self)
+        let underflow = unsafeBitCast(x - Vector(repeating: -87.3), to: SIMD16<Int32>.self) &>> 31
+        return select(underflow, Vector(), expR * power)
+    }
+
+    /// What both exponentials share: `n = round(x / ln 2)` carried in `shifted`'s low mantissa bits, and `e^r`
+    /// for `r = x - n ln 2` (Cody-Waite's two-part ln 2, then Cephes' degree-6 polynomial).
+    @inline(__always)
+    private static func reducedExponential(_ clamped: Vector) -> (expR: Vector, shifted: Vector) {
         let magic = Vector(repeating: 12_582_912)
         let shifted = clamped * 1.442_695_04 + magic
         let n = shifted - magic
@@ -207,12 +207,7 @@ enum VectorKernels {
         polynomial = polynomial * r + 4.166_579_6e-2
         polynomial = polynomial * r + 1.666_666_55e-1
         polynomial = polynomial * r + 5.000_000_1e-1
-        let expR = polynomial * r * r + r + 1
-        // n is in -126...0 here, so 2^n is one normal float.
-        let power = unsafeBitCast(
-            (unsafeBitCast(shifted, to: SIMD16<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23, to: Vector.self)
-        let underflow = unsafeBitCast(x - Vector(repeating: -87.3), to: SIMD16<Int32>.self) &>> 31
-        return select(underflow, Vector(), expR * power)
+        return (polynomial * r * r + r + 1, shifted)
     }
 
     /// `target[i] = silu(target[i])`, with the vector exponential.
