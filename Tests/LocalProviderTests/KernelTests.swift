@@ -92,6 +92,19 @@ import Testing
         #expect(abs(Double(total) - sum) < 1e-5 * sum)
     }
 
+    @Test func feedForwardInRowChunksMatchesOnePass() {
+        var values = TestValues(seed: 25)
+        let feedForward = FeedForward(
+            projection: Linear(weight: values.tensor([32, 8]), bias: values.tensor([32])),
+            output: Linear(weight: values.tensor([8, 16]), bias: values.tensor([8])))
+        // 2 x 1,100 rows: two whole chunks and a partial one.
+        let input = values.tensor([2, 1100, 8])
+        let chunked = feedForward(input)
+        let onePass = feedForward.output(Activation.geglu(feedForward.projection(input)))
+        #expect(chunked.shape == [2, 1100, 8])
+        #expect(Fixtures.relativeError(chunked, onePass) < 1e-6)
+    }
+
     @Test func gegluGatesWithExactGELU() {
         var values = TestValues(seed: 22)
         let input = values.tensor([3, 40])
