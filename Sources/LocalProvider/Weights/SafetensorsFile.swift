@@ -80,7 +80,7 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Loads tensor `name` as float32, converting F16, BF16 and F64.
     public func tensor(_ name: String) throws -> Tensor {
-        let entry = try floatEntry(name)
+        let entry = try self.entry(named: name)
         let convert = try converter(entry, name)
         return Tensor(shape: entry.shape) { buffer in convert(0, entry.shape.reduce(1, *), buffer.baseAddress!) }
     }
@@ -88,7 +88,7 @@ public final class SafetensorsFile: @unchecked Sendable {
     /// Loads rows `indices` (in that order, repeats allowed) of tensor `name` along its first dimension as
     /// float32, converting only those rows: `[indices.count] + shape.dropFirst()`.
     public func rows(_ name: String, _ indices: [Int]) throws -> Tensor {
-        let entry = try floatEntry(name)
+        let entry = try self.entry(named: name)
         if let bad = indices.first(where: { $0 < 0 || $0 >= entry.shape.first ?? 0 }) {
             throw SafetensorsError.rowOutOfRange(path, tensor: name, row: bad, shape: entry.shape)
         }
@@ -101,7 +101,7 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
     }
 
-    private func floatEntry(_ name: String) throws -> Entry {
+    private func entry(named name: String) throws -> Entry {
         guard let entry = entries[name] else { throw SafetensorsError.tensorNotFound(path, tensor: name) }
         return entry
     }
