@@ -56,7 +56,7 @@ struct Conv2d: Sendable {
     }
 
     /// The largest output plane whose images share one im2col GEMM: below it, one product per image is too thin
-    /// for OpenBLAS (1280 x 64 x 11520 runs at ~140 GFLOP/s, 1280 x 128 x 11520 near ~160).
+    /// for OpenBLAS (1280 x 64 x 11520 ran at ~140 GFLOP/s here; the performance notes give 154 for 1280 x 128).
     static let batchedColumnsMaximumPlane = 256
 
     /// im2col + GEMM: every receptive field as a column, weights on the left; one product per image, or one for
