@@ -118,6 +118,12 @@ struct JobExecutor: Sendable {
         await publishFinished(job.id)
     }
 
+    /// Stores the job's end with its charge, then closes its reservation: settled when it made an image or did
+    /// paid work, refunded otherwise.
+    ///
+    /// In that order because they are two writes: a crash between them leaves a finished job (its image kept) with
+    /// a held reservation, which the next start releases charging the same recorded attempts. The other order
+    /// could leave a settled charge for a job that the restart then marks interrupted, its image lost.
     private func close(_ job: Job, result: Result<RoutedImage, any Error>, cancelledByShutdown: Bool) async
         -> JobOutcome
     {
@@ -127,30 +133,40 @@ struct JobExecutor: Sendable {
             outcome = JobOutcome(
                 status: .succeeded, provider: routed.provider, costMicros: 0, image: routed.image.data,
                 imageMediaType: routed.image.mediaType)
-            do {
-                outcome.costMicros = try await ledger.settle(jobID: job.id, now: now()).chargedMicros
-            } catch {
-                logger.error("could not settle job", metadata: ["job": "\(job.id)", "error": "\(error)"])
-            }
         case .failure(let error):
             outcome = Self.failureOutcome(error, cancelledByShutdown: cancelledByShutdown)
-            do {
-                let attempts = try await ledger.attempts(jobID: job.id)
+        }
+        var settles = outcome.status == .succeeded
+        do {
+            // Every attempt is recorded by now; the charge is the one the ledger's settle computes from them.
+            let attempts = try await ledger.attempts(jobID: job.id)
+            if outcome.status != .succeeded {
                 outcome.provider = attempts.last(where: { $0.durationMilliseconds > 0 })?.provider
-                if attempts.contains(where: { $0.costMicros > 0 }) {
-                    outcome.costMicros = try await ledger.settle(jobID: job.id, now: now()).chargedMicros
-                } else {
-                    _ = try await ledger.refund(jobID: job.id, reason: outcome.errorCode ?? "failed", now: now())
-                }
-            } catch {
-                logger.error(
-                    "could not close the job's reservation", metadata: ["job": "\(job.id)", "error": "\(error)"])
+                settles = attempts.contains(where: { $0.costMicros > 0 })
             }
+            if settles, let reservation = try await ledger.reservation(jobID: job.id) {
+                outcome.costMicros =
+                    LedgerRules.charge(
+                        attempts: attempts, chargesFailedAttempts: reservation.chargesFailedAttempts
+                    ).micros
+            }
+        } catch {
+            logger.error("could not read the job's attempts", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
         do {
             _ = try await store.finish(job.id, outcome, at: now())
         } catch {
             logger.error("could not store the job's end", metadata: ["job": "\(job.id)", "error": "\(error)"])
+        }
+        do {
+            if settles {
+                _ = try await ledger.settle(jobID: job.id, now: now())
+            } else {
+                _ = try await ledger.refund(jobID: job.id, reason: outcome.errorCode ?? "failed", now: now())
+            }
+        } catch {
+            logger.error(
+                "could not close the job's reservation", metadata: ["job": "\(job.id)", "error": "\(error)"])
         }
         await publishFinished(job.id)
         return outcome
@@ -186,12 +202,14 @@ struct JobExecutor: Sendable {
         provider: String, snapshot: ProviderCatalog.Snapshot, ledger: any QuotaLedger, now: Date
     ) async -> ProviderError? {
         guard let budget = snapshot.definition(provider)?.monthlyBudgetMicros else { return nil }
-        let monthStart = Date(timeIntervalSince1970: TimeInterval(UTCCalendar.monthStart(Int64(now.timeIntervalSince1970))))
+        let monthStart = Date(
+            timeIntervalSince1970: TimeInterval(UTCCalendar.monthStart(Int64(now.timeIntervalSince1970))))
         guard let spent = try? await ledger.providerCost(provider: provider, since: monthStart), spent >= budget else {
             return nil
         }
         return .budgetExhausted(
-            "\(provider) has cost $\(MicroDollars.format(spent)) this month, its budget is $\(MicroDollars.format(budget))")
+            "\(provider) has cost $\(MicroDollars.format(spent)) this month, its budget is $\(MicroDollars.format(budget))"
+        )
     }
 
     static func record(_ report: AttemptReport, snapshot: ProviderCatalog.Snapshot, endedAt: Date) -> AttemptRecord {
