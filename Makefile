@@ -1,5 +1,5 @@
 # Conveniences over the scripts the README names; the scripts work without make too.
-.PHONY: run test build bench test-browser load fuzz test-sanitizers bench-engine bench-engine-kernels
+.PHONY: run test build bench test-browser load fuzz test-sanitizers bench-engine bench-engine-kernels bench-cpu-peak
 
 run:
 	./scripts/run.sh
@@ -35,3 +35,7 @@ bench-engine-kernels:
 # The local engine against diffusers at SD 1.x shapes; ENGINE_BENCH_ARGS="--size 256,512,768 --steps 2".
 bench-engine:
 	./scripts/bench-engine.sh $(ENGINE_BENCH_ARGS)
+
+# The CPU's float32 FMA and bfloat16 dot-product peak on all cores: the ceiling for the engine's figures.
+bench-cpu-peak:
+	./scripts/bench-cpu-peak.sh
