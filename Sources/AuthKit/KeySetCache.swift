@@ -1,5 +1,5 @@
+import Locking
 import Logging
-import Synchronization
 
 /// One issuer's key set, fetched from its source and kept by `Cache-Control: max-age`: refreshed in the
 /// background once most of its lifetime has passed, refetched (rate-limited) on an unknown `kid`, kept when a
@@ -38,7 +38,7 @@ public actor KeySetCache {
     private var fetches = 0
     private var failures = 0
     private var lastError: String?
-    private let snapshot = Mutex<Snapshot?>(nil)
+    private let snapshot = LockedState<Snapshot?>(nil)
 
     public init(
         source: any KeySetSource, clock: any WallClock = SystemWallClock(),

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// Identities of tokens already verified, keyed by the token's SHA-256, so a repeated token skips parsing and
@@ -30,14 +31,14 @@ public final class VerifiedTokenCache: Sendable {
 
     /// Most entries kept.
     public let capacity: Int
-    private let state: Mutex<State>
+    private let state: LockedState<State>
     private let hitCount = Atomic<Int>(0)
     private let missCount = Atomic<Int>(0)
 
     /// A cache holding at most `capacity` identities (at least 1).
     public init(capacity: Int = 10_000) {
         self.capacity = max(1, capacity)
-        state = Mutex(State(order: Array(repeating: nil, count: max(1, capacity))))
+        state = LockedState(State(order: Array(repeating: nil, count: max(1, capacity))))
     }
 
     /// The identity cached for `token` while `now` is before its `exp`; nil otherwise.

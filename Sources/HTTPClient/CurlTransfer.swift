@@ -1,4 +1,5 @@
 import CCurl
+import Locking
 
 /// One request in flight: its libcurl easy handle, the buffers that collect the response, and the task waiting for it.
 ///

@@ -1,4 +1,5 @@
 import CCurl
+import Locking
 import Logging
 import Synchronization
 

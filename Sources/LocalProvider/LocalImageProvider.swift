@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Locking
 import Logging
 import Providers
 import ServiceLifecycle
@@ -60,7 +61,7 @@ public final class LocalImageProvider: ImageProvider, Service {
         var running = false
         var lastUsed = ContinuousClock.now
     }
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     public init(name: String, configuration: Configuration, logger: Logger = Logger(label: "diffusion-gateway.local")) {
         self.name = name
@@ -129,7 +130,8 @@ public final class LocalImageProvider: ImageProvider, Service {
             let png = try PNGEncoder.encode(rgb: image.rgb, width: image.width, height: image.height)
             let seconds = image.timings.textEncoding + image.timings.denoising + image.timings.decoding
             return GeneratedImage(
-                data: png, seed: job.seed, executionSeconds: Double(seconds.components.seconds)
+                data: png, seed: job.seed,
+                executionSeconds: Double(seconds.components.seconds)
                     + Double(seconds.components.attoseconds) / 1e18)
         } catch let error as PipelineError where error.reason == "cancelled" {
             throw CancellationError()
@@ -156,7 +158,9 @@ public final class LocalImageProvider: ImageProvider, Service {
             throw ProviderError.unavailable("cannot load the model at \(configuration.modelPath): \(error)")
         }
         state.withLock { $0.pipeline = pipeline }
-        logger.info("loaded model", metadata: ["path": "\(configuration.modelPath)", "took": "\(ContinuousClock.now - started)"])
+        logger.info(
+            "loaded model",
+            metadata: ["path": "\(configuration.modelPath)", "took": "\(ContinuousClock.now - started)"])
         return pipeline
     }
 
@@ -193,7 +197,8 @@ public final class LocalImageProvider: ImageProvider, Service {
         if let name = request.scheduler {
             guard let known = SchedulerName(rawValue: name) else {
                 throw ProviderError.rejected(
-                    "unknown scheduler '\(name)'; use one of \(SchedulerName.allCases.map(\.rawValue).joined(separator: ", "))")
+                    "unknown scheduler '\(name)'; use one of \(SchedulerName.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
             }
             scheduler = known
         } else {

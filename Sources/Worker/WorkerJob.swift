@@ -1,5 +1,5 @@
+import Locking
 import Providers
-import Synchronization
 
 /// One job a worker accepted: its state, and the callers long-polling for its end.
 final class WorkerJob: Sendable {
@@ -25,7 +25,7 @@ final class WorkerJob: Sendable {
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         var nextWaiter = 0
     }
-    private let guarded = Mutex(Guarded())
+    private let guarded = LockedState(Guarded())
 
     init(id: String, request: GenerationRequest) {
         self.id = id
@@ -61,7 +61,7 @@ final class WorkerJob: Sendable {
 
     /// Returns once the job has finished, or at once when the calling task is cancelled.
     private func finished() async {
-        let slot = Mutex<Int?>(nil)
+        let slot = LockedState<Int?>(nil)
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 let registered = guarded.withLock { guarded -> Bool in

@@ -1,6 +1,6 @@
+import Locking
 import Providers
 import ServiceLifecycle
-import Synchronization
 
 /// The worker's bounded job queue: admits at most `capacity` unfinished jobs, runs them on the provider
 /// `concurrency` at a time, keeps finished results for the retention period, and makes a repeated job id
@@ -17,7 +17,7 @@ public final class WorkerQueue: Service {
     private let capacity: Int
     private let concurrency: Int
     private let retention: Duration
-    private let jobs = Mutex<[String: WorkerJob]>([:])
+    private let jobs = LockedState<[String: WorkerJob]>([:])
     private let pending: AsyncStream<WorkerJob>
     private let pendingInput: AsyncStream<WorkerJob>.Continuation
 

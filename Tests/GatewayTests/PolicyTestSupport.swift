@@ -1,7 +1,7 @@
 import CoreMetrics
 import Foundation
 import Gateway
-import Synchronization
+import Locking
 import Testing
 
 /// Policy files for tests: a small valid set, with any file replaced or added.
@@ -72,7 +72,7 @@ enum PolicyFixtures {
 
 /// A test double for swift-metrics that keeps the last value of each gauge and the total of each counter.
 final class RecordingMetrics: MetricsFactory {
-    private let values = Mutex<[String: Double]>([:])
+    private let values = LockedState<[String: Double]>([:])
 
     func value(_ label: String) -> Double? { values.withLock { $0[label] } }
 

@@ -1,5 +1,6 @@
 import Foundation
 import LocalProvider
+import Locking
 import Providers
 import Synchronization
 import Testing
@@ -15,13 +16,14 @@ import Testing
                 queueCapacity: queueCapacity, idleUnload: .seconds(60)))
     }
 
-    let request = GenerationRequest(prompt: "a red bicycle", width: 32, height: 32, steps: 3, seed: 9, scheduler: "euler")
+    let request = GenerationRequest(
+        prompt: "a red bicycle", width: 32, height: 32, steps: 3, seed: 9, scheduler: "euler")
 
     @Test func loadsOnFirstUseAndMakesAPNG() async throws {
         let local = try Self.provider()
         #expect(local.unreadyReason() == nil)
         #expect(!local.isLoaded)
-        let events = Mutex<[GenerationProgress]>([])
+        let events = LockedState<[GenerationProgress]>([])
         let image = try await local.generate(request) { event in events.withLock { $0.append(event) } }
         #expect(local.isLoaded)
         let size = try #require(ImageCheck.dimensions(of: image.data)?.size)
@@ -45,7 +47,9 @@ import Testing
         var long = request
         long.steps = 400
         let steps = Atomic<Int>(0)
-        let job = Task { try await local.generate(long) { event in if case .step = event { steps.add(1, ordering: .relaxed) } } }
+        let job = Task {
+            try await local.generate(long) { event in if case .step = event { steps.add(1, ordering: .relaxed) } }
+        }
         for _ in 0..<2000 where steps.load(ordering: .relaxed) < 2 { try await Task.sleep(for: .milliseconds(5)) }
         let error = await #expect(throws: ProviderError.self) { try await local.generate(request) { _ in } }
         #expect(error?.reason == "busy")

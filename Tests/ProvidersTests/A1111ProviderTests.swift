@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import Providers
-import Synchronization
 import Testing
 
 /// The AUTOMATIC1111 / Forge adapter against a scripted web UI API on loopback.
@@ -34,7 +34,7 @@ import Testing
             return Self.images(image)
         }
         defer { server.stop() }
-        let events = Mutex<[GenerationProgress]>([])
+        let events = LockedState<[GenerationProgress]>([])
         let result = try await Self.provider(server).generate(request) { event in events.withLock { $0.append(event) } }
         #expect(result.seed == 77)
         #expect(events.withLock { $0 }.prefix(2) == [.started, .step(2, of: 4)])
@@ -64,7 +64,9 @@ import Testing
         },
         Fault(name: "malformed reply", reason: "invalid_reply") { .respond(status: 200, body: Array("<html>".utf8)) },
         Fault(name: "no images", reason: "invalid_reply") { .json(["images": []]) },
-        Fault(name: "wrong image size", reason: "invalid_reply") { images(BananaProviderTests.png(width: 8, height: 8)) },
+        Fault(name: "wrong image size", reason: "invalid_reply") {
+            images(BananaProviderTests.png(width: 8, height: 8))
+        },
         Fault(name: "connection dropped", reason: "unavailable") { .close },
     ]
 
@@ -73,7 +75,9 @@ import Testing
             request.path == "/sdapi/v1/progress" ? .json(["state": ["job_count": 0]]) : fault.action()
         }
         defer { server.stop() }
-        let error = await #expect(throws: ProviderError.self) { try await Self.provider(server).generate(request) { _ in } }
+        let error = await #expect(throws: ProviderError.self) {
+            try await Self.provider(server).generate(request) { _ in }
+        }
         #expect(error?.reason == fault.reason)
         #expect(!"\(String(describing: error))".contains(Self.password))
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPClient
 import LocalProvider
+import Locking
 import Providers
 import Synchronization
 import Testing
@@ -9,7 +10,8 @@ import Testing
 @Suite struct BananaProviderTests {
     static let apiKey = "sk-test-5f1d2c3b4a"
     static let capabilities = ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: [])
-    let request = GenerationRequest(prompt: "a red fox", negativePrompt: "blurry", width: 16, height: 8, steps: 4, seed: 11)
+    let request = GenerationRequest(
+        prompt: "a red fox", negativePrompt: "blurry", width: 16, height: 8, steps: 4, seed: 11)
 
     static func png(width: Int, height: Int) -> String {
         let pixels = [UInt8](repeating: 200, count: width * height * 3)
@@ -74,7 +76,7 @@ import Testing
             return .json(["id": "x", "message": "success", "modelOutputs": [["image_base64": image]]])
         }
         defer { server.stop() }
-        let events = Mutex<[GenerationProgress]>([])
+        let events = LockedState<[GenerationProgress]>([])
         _ = try await Self.v4Provider(server).generate(request) { event in events.withLock { $0.append(event) } }
         let checkRequests = server.requests.filter { $0.path == "/check/v4/" }
         #expect(checkRequests.count == 3)
@@ -134,16 +136,25 @@ import Testing
     }
 
     static let faults: [Fault] = [
-        Fault(name: "HTTP 500", reason: "unavailable") { _ in .respond(status: 500, body: Array("oops \(apiKey)".utf8)) },
-        Fault(name: "garbage JSON", reason: "invalid_reply") { _ in .respond(status: 200, body: Array("{not json \(apiKey)".utf8)) },
-        Fault(name: "message error", reason: "failed") { _ in .json(["message": "error: CUDA out of memory (\(apiKey))"]) },
+        Fault(name: "HTTP 500", reason: "unavailable") { _ in .respond(status: 500, body: Array("oops \(apiKey)".utf8))
+        },
+        Fault(name: "garbage JSON", reason: "invalid_reply") { _ in
+            .respond(status: 200, body: Array("{not json \(apiKey)".utf8))
+        },
+        Fault(name: "message error", reason: "failed") { _ in
+            .json(["message": "error: CUDA out of memory (\(apiKey))"])
+        },
         Fault(name: "wrong image size", reason: "invalid_reply") { _ in finished(png(width: 8, height: 8)) },
-        Fault(name: "not an image", reason: "invalid_reply") { _ in finished(Data("hello".utf8).base64EncodedString()) },
-        Fault(name: "no image field", reason: "invalid_reply") { _ in .json(["message": "", "finished": true, "modelOutputs": [["other": 1]]]) },
+        Fault(name: "not an image", reason: "invalid_reply") { _ in finished(Data("hello".utf8).base64EncodedString())
+        },
+        Fault(name: "no image field", reason: "invalid_reply") { _ in
+            .json(["message": "", "finished": true, "modelOutputs": [["other": 1]]])
+        },
         Fault(name: "connection reset mid-poll", reason: "unavailable") { request in
             request.path == "/start/v4/" ? .json(["message": "", "finished": false, "callID": "c1"]) : .close
         },
-        Fault(name: "invalid request", reason: "rejected") { _ in .respond(status: 422, body: Array("bad width".utf8)) },
+        Fault(name: "invalid request", reason: "rejected") { _ in .respond(status: 422, body: Array("bad width".utf8))
+        },
     ]
 
     @Test(arguments: faults) func faultIsClassifiedAndKeepsTheKeySecret(_ fault: Fault) async throws {
@@ -203,7 +214,8 @@ import Testing
 
     @Test func hungPollHitsTheTotalDeadline() async throws {
         let server = try ScriptedHTTPServer { request in
-            request.path == "/start/v4/" ? .json(["message": "", "finished": false, "callID": "c1"]) : .hang(.seconds(3))
+            request.path == "/start/v4/"
+                ? .json(["message": "", "finished": false, "callID": "c1"]) : .hang(.seconds(3))
         }
         defer { server.stop() }
         let router = ProviderRouter(

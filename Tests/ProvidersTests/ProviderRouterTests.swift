@@ -1,5 +1,5 @@
+import Locking
 import Providers
-import Synchronization
 import Testing
 
 @Suite struct ProviderRouterTests {
@@ -20,10 +20,12 @@ import Testing
         let remote = ScriptedProvider.failing("remote", with: .unavailable("HTTP 502", paidSeconds: 0.4))
         let local = ScriptedProvider.succeeding("local", paidSeconds: nil)
         let router = ProviderRouter(providers: [remote, local])
-        let reported = Mutex<[AttemptReport]>([])
-        let result = try await router.generate(request, chain: ["remote", "local"], onAttempt: { report in
-            reported.withLock { $0.append(report) }
-        })
+        let reported = LockedState<[AttemptReport]>([])
+        let result = try await router.generate(
+            request, chain: ["remote", "local"],
+            onAttempt: { report in
+                reported.withLock { $0.append(report) }
+            })
         #expect(result.provider == "local")
         #expect(result.attempts.map(\.outcome) == [.failed(reason: "unavailable"), .succeeded])
         #expect(result.attempts.first?.paidSeconds == 0.4)
@@ -127,7 +129,9 @@ import Testing
     }
 
     @Test func requestBeyondEveryProvidersCapabilitiesIsRefused() async throws {
-        let small = ScriptedProvider("small", capabilities: .init(maxWidth: 512, maxHeight: 512, maxSteps: 50, schedulers: [])) {
+        let small = ScriptedProvider(
+            "small", capabilities: .init(maxWidth: 512, maxHeight: 512, maxSteps: 50, schedulers: [])
+        ) {
             request, _ in GeneratedImage(data: [], seed: request.seed)
         }
         let router = ProviderRouter(providers: [small])
@@ -146,11 +150,13 @@ import Testing
         let remote = ScriptedProvider.hanging("remote", acknowledge: true)
         let local = ScriptedProvider.succeeding("local")
         let router = ProviderRouter(providers: [remote, local])
-        let reported = Mutex<[AttemptReport]>([])
+        let reported = LockedState<[AttemptReport]>([])
         let job = Task {
-            try await router.generate(request, chain: ["remote", "local"], onAttempt: { report in
-                reported.withLock { $0.append(report) }
-            })
+            try await router.generate(
+                request, chain: ["remote", "local"],
+                onAttempt: { report in
+                    reported.withLock { $0.append(report) }
+                })
         }
         for _ in 0..<200 where remote.callCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
         job.cancel()
@@ -167,7 +173,9 @@ import Testing
         let router = ProviderRouter(providers: [remote, local])
         let result = try await router.generate(
             GenerationRequest(prompt: "x", seed: 1), chain: ["remote", "local"],
-            admit: { name in name == "remote" ? .budgetExhausted("remote spent $50.00 of its $50.00 monthly budget") : nil })
+            admit: { name in
+                name == "remote" ? .budgetExhausted("remote spent $50.00 of its $50.00 monthly budget") : nil
+            })
         #expect(result.provider == "local")
         #expect(result.attempts.first?.outcome == .skipped(reason: "budget_exhausted"))
         #expect(result.attempts.first?.detail?.contains("monthly budget") == true)

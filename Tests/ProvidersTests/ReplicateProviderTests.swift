@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Providers
 import Synchronization
 import Testing
@@ -21,12 +22,16 @@ import Testing
             capabilities: ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: []))
     }
 
-    static func prediction(_ server: ScriptedHTTPServer, _ status: String, output: Any? = nil, predictTime: Double? = nil)
+    static func prediction(
+        _ server: ScriptedHTTPServer, _ status: String, output: Any? = nil, predictTime: Double? = nil
+    )
         -> ScriptedHTTPServer.Action
     {
         var body: [String: Any] = [
             "id": "p1", "status": status,
-            "urls": ["get": "\(server.baseURL)/v1/predictions/p1", "cancel": "\(server.baseURL)/v1/predictions/p1/cancel"],
+            "urls": [
+                "get": "\(server.baseURL)/v1/predictions/p1", "cancel": "\(server.baseURL)/v1/predictions/p1/cancel",
+            ],
         ]
         if let output { body["output"] = output }
         if let predictTime { body["metrics"] = ["predict_time": predictTime] }
@@ -42,16 +47,18 @@ import Testing
             let server = serverBox.server!
             switch request.path {
             case "/v1/predictions": return Self.prediction(server, "starting")
-            case "/files/out.png": return .respond(status: 200, headers: ["Content-Type": "image/png"], body: Self.pngBytes)
+            case "/files/out.png":
+                return .respond(status: 200, headers: ["Content-Type": "image/png"], body: Self.pngBytes)
             default:
                 return polls.add(1, ordering: .relaxed).newValue == 1
                     ? Self.prediction(server, "processing")
-                    : Self.prediction(server, "succeeded", output: ["\(server.baseURL)/files/out.png"], predictTime: 2.7)
+                    : Self.prediction(
+                        server, "succeeded", output: ["\(server.baseURL)/files/out.png"], predictTime: 2.7)
             }
         }
         serverBox.server = server
         defer { server.stop() }
-        let events = Mutex<[GenerationProgress]>([])
+        let events = LockedState<[GenerationProgress]>([])
         let image = try await Self.provider(server).generate(request) { event in events.withLock { $0.append(event) } }
         #expect(image.executionSeconds == 2.7)
         #expect(image.mediaType == "image/png")
@@ -67,7 +74,9 @@ import Testing
     @Test func preferWaitOnAModelPathCanFinishInOneCall() async throws {
         let dataURL = "data:image/png;base64," + BananaProviderTests.png(width: 16, height: 8)
         let serverBox = ServerBox()
-        let server = try ScriptedHTTPServer { _ in Self.prediction(serverBox.server!, "succeeded", output: dataURL, predictTime: 1) }
+        let server = try ScriptedHTTPServer { _ in
+            Self.prediction(serverBox.server!, "succeeded", output: dataURL, predictTime: 1)
+        }
         serverBox.server = server
         defer { server.stop() }
         _ = try await Self.provider(server, target: .model("stability-ai/sd"), wait: 30).generate(request) { _ in }
@@ -83,7 +92,9 @@ import Testing
             if request.method == "POST" {
                 return .json(["id": "p1", "status": "starting", "urls": ["get": "\(elsewhere.baseURL)/steal"]])
             }
-            return Self.prediction(serverBox.server!, "succeeded", output: "data:image/png;base64," + BananaProviderTests.png(width: 16, height: 8))
+            return Self.prediction(
+                serverBox.server!, "succeeded",
+                output: "data:image/png;base64," + BananaProviderTests.png(width: 16, height: 8))
         }
         serverBox.server = server
         defer { server.stop() }
@@ -98,7 +109,9 @@ import Testing
         let server = try ScriptedHTTPServer { request in
             if request.method == "POST" { return Self.prediction(serverBox.server!, "starting") }
             if reads.add(1, ordering: .relaxed).newValue <= 2 { return .respond(status: 503, body: []) }
-            return Self.prediction(serverBox.server!, "succeeded", output: "data:image/png;base64," + BananaProviderTests.png(width: 16, height: 8))
+            return Self.prediction(
+                serverBox.server!, "succeeded",
+                output: "data:image/png;base64," + BananaProviderTests.png(width: 16, height: 8))
         }
         serverBox.server = server
         defer { server.stop() }
@@ -107,7 +120,9 @@ import Testing
 
         let failing = try ScriptedHTTPServer { _ in .respond(status: 500, body: []) }
         defer { failing.stop() }
-        let error = await #expect(throws: ProviderError.self) { try await Self.provider(failing).generate(request) { _ in } }
+        let error = await #expect(throws: ProviderError.self) {
+            try await Self.provider(failing).generate(request) { _ in }
+        }
         #expect(error?.reason == "unavailable")
         #expect(failing.requests.count == 1)
     }
@@ -125,7 +140,9 @@ import Testing
             .json(["id": "p1", "status": "failed", "error": "NSFW filter (\(token))", "metrics": ["predict_time": 4]])
         },
         Fault(name: "data expired (404)", reason: "failed", paid: nil) { _ in .respond(status: 404, body: []) },
-        Fault(name: "malformed prediction", reason: "invalid_reply", paid: nil) { _ in .respond(status: 200, body: Array("[".utf8)) },
+        Fault(name: "malformed prediction", reason: "invalid_reply", paid: nil) { _ in
+            .respond(status: 200, body: Array("[".utf8))
+        },
         Fault(name: "output is not an image", reason: "invalid_reply", paid: 1) { server in
             prediction(server, "succeeded", output: "data:text/plain;base64,aGVsbG8=", predictTime: 1)
         },
@@ -138,7 +155,9 @@ import Testing
         }
         serverBox.server = server
         defer { server.stop() }
-        let error = await #expect(throws: ProviderError.self) { try await Self.provider(server).generate(request) { _ in } }
+        let error = await #expect(throws: ProviderError.self) {
+            try await Self.provider(server).generate(request) { _ in }
+        }
         #expect(error?.reason == fault.reason)
         #expect(error?.paidSeconds == fault.paid)
         #expect(!"\(String(describing: error))".contains(Self.token))
@@ -180,7 +199,7 @@ import Testing
 
 /// Lets a scripted handler refer to its own server (for absolute URLs in replies).
 final class ServerBox: Sendable {
-    private let stored = Mutex<ScriptedHTTPServer?>(nil)
+    private let stored = LockedState<ScriptedHTTPServer?>(nil)
     var server: ScriptedHTTPServer? {
         get { stored.withLock { $0 } }
         set { stored.withLock { $0 = newValue } }

@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Providers
 import Synchronization
 import Testing
@@ -8,7 +9,9 @@ import Testing
     static let apiKey = "rp-key-0042"
     let request = GenerationRequest(prompt: "a harbour", width: 16, height: 8, steps: 4, seed: 3)
 
-    static func provider(_ server: ScriptedHTTPServer, runSync: Bool = false, maxImageBytes: Int = 1 << 20) -> RunPodProvider {
+    static func provider(_ server: ScriptedHTTPServer, runSync: Bool = false, maxImageBytes: Int = 1 << 20)
+        -> RunPodProvider
+    {
         RunPodProvider(
             name: "runpod",
             configuration: RunPodConfiguration(
@@ -19,8 +22,10 @@ import Testing
     }
 
     static func completed(_ image: String, execution: Int = 3200, delay: Int = 12000) -> ScriptedHTTPServer.Action {
-        .json(["id": "job-1", "status": "COMPLETED", "executionTime": execution, "delayTime": delay,
-               "output": ["image_base64": image]])
+        .json([
+            "id": "job-1", "status": "COMPLETED", "executionTime": execution, "delayTime": delay,
+            "output": ["image_base64": image],
+        ])
     }
 
     @Test func queuedThenRunningThenCompleted() async throws {
@@ -35,7 +40,7 @@ import Testing
             }
         }
         defer { server.stop() }
-        let events = Mutex<[GenerationProgress]>([])
+        let events = LockedState<[GenerationProgress]>([])
         let result = try await Self.provider(server).generate(request) { event in events.withLock { $0.append(event) } }
         #expect(result.executionSeconds == 3.2)
         #expect(result.coldStart == true)
@@ -75,12 +80,18 @@ import Testing
             .json(["id": "job-1", "status": "TIMED_OUT", "executionTime": 120_000])
         },
         Fault(name: "result expired (404)", reason: "failed", paid: nil) { .respond(status: 404, body: []) },
-        Fault(name: "malformed status", reason: "invalid_reply", paid: nil) { .respond(status: 200, body: Array("{oops".utf8)) },
-        Fault(name: "unknown status", reason: "invalid_reply", paid: nil) { .json(["id": "job-1", "status": "EXPLODED"]) },
+        Fault(name: "malformed status", reason: "invalid_reply", paid: nil) {
+            .respond(status: 200, body: Array("{oops".utf8))
+        },
+        Fault(name: "unknown status", reason: "invalid_reply", paid: nil) {
+            .json(["id": "job-1", "status": "EXPLODED"])
+        },
         Fault(name: "wrong image size", reason: "invalid_reply", paid: 2) {
             completed(BananaProviderTests.png(width: 8, height: 8), execution: 2000)
         },
-        Fault(name: "server error", reason: "unavailable", paid: nil) { .respond(status: 500, body: Array("boom".utf8)) },
+        Fault(name: "server error", reason: "unavailable", paid: nil) {
+            .respond(status: 500, body: Array("boom".utf8))
+        },
     ]
 
     @Test(arguments: faults) func faultsAreClassifiedWithTheirPaidTime(_ fault: Fault) async throws {
@@ -99,7 +110,9 @@ import Testing
     @Test func submitWithoutAJobIDIsAnInvalidReply() async throws {
         let server = try ScriptedHTTPServer { _ in .json(["status": "IN_QUEUE"]) }
         defer { server.stop() }
-        let error = await #expect(throws: ProviderError.self) { try await Self.provider(server).generate(request) { _ in } }
+        let error = await #expect(throws: ProviderError.self) {
+            try await Self.provider(server).generate(request) { _ in }
+        }
         #expect(error?.reason == "invalid_reply")
     }
 

@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import Providers
-import Synchronization
 
 /// TEST DOUBLE: the image backend behind the scale-out test's worker. Every generation reports `started` and then
 /// waits, cancellably, for up to ten minutes, so jobs stay running while the test kills and cancels; it counts
@@ -8,7 +8,7 @@ import Synchronization
 final class HangingProvider: ImageProvider {
     let name = "hanging"
     let capabilities = ProviderCapabilities(maxWidth: 1024, maxHeight: 1024, maxSteps: 50, schedulers: [])
-    private let calls = Mutex<[String: Int]>([:])
+    private let calls = LockedState<[String: Int]>([:])
 
     /// Generations started so far for `prompt`.
     func callCount(prompt: String) -> Int { calls.withLock { $0[prompt, default: 0] } }

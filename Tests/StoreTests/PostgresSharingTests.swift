@@ -1,6 +1,6 @@
 import Foundation
+import Locking
 import Logging
-import Synchronization
 import Testing
 
 @testable import Gateway
@@ -142,7 +142,7 @@ import Testing
 
 /// A flag set once, read from any task.
 final class Flag: Sendable {
-    private let value = Mutex(false)
+    private let value = LockedState(false)
 
     func set() { value.withLock { $0 = true } }
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 #if canImport(Glibc)
     import Glibc
@@ -201,7 +201,7 @@ private actor SharedServer {
 
 /// Numbers for database names, unique within the process.
 final class Counter: Sendable {
-    private let value = Mutex(0)
+    private let value = LockedState(0)
 
     func next() -> Int {
         value.withLock { value in

@@ -1,5 +1,5 @@
 import AuthKit
-import Synchronization
+import Locking
 
 /// Builds the `IDTokenVerifier` for the policy's `auth:` section (Google and other issuers), plus the dev issuer
 /// when it is on, and rebuilds it when a reload changes `auth:`. Key-set caches are kept per JWKS URL across
@@ -26,7 +26,7 @@ final class IssuerDirectory: Sendable {
     private let devIssuer: TrustedIssuer?
     private let remoteSource: SourceFactory
     private let clock: any WallClock
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     /// - Parameters:
     ///   - devIssuer: The dev issuer, trusted first when sign-in in development mode is on.

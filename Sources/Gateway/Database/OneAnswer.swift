@@ -1,4 +1,4 @@
-import Synchronization
+import Locking
 
 /// The first of several racing results resumes a continuation; later ones are dropped.
 final class OneAnswer<Value: Sendable>: Sendable {
@@ -8,7 +8,7 @@ final class OneAnswer<Value: Sendable>: Sendable {
         var onGiven: (@Sendable () -> Void)?
     }
 
-    private let state = Mutex(State())
+    private let state = LockedState(State())
 
     func install(_ continuation: CheckedContinuation<Value, any Error>) {
         state.withLock { $0.continuation = continuation }

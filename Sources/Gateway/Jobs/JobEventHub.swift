@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Fans a job's events out to whoever is listening, in memory. A `finished` event ends every stream of the job.
 /// It also keeps a running job's way through the providers (`attempting`, `attemptFailed`; at most
@@ -12,8 +12,8 @@ final class JobEventHub: Sendable {
         var progress: (step: Int, total: Int)?
     }
 
-    private let subscribers = Mutex<[JobID: [UUID: AsyncStream<JobEvent>.Continuation]]>([:])
-    private let trails = Mutex<[JobID: Trail]>([:])
+    private let subscribers = LockedState<[JobID: [UUID: AsyncStream<JobEvent>.Continuation]]>([:])
+    private let trails = LockedState<[JobID: Trail]>([:])
     private let routeHistoryLimit = 32
 
     /// The provider events of a running job so far, oldest first, and its latest progress.

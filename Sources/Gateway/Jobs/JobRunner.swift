@@ -1,8 +1,8 @@
 import Foundation
+import Locking
 import Logging
 import Providers
 import ServiceLifecycle
-import Synchronization
 
 /// Runs accepted jobs in this process, at most `concurrency` at a time and at most `queueLimit` more waiting:
 /// each goes through the provider router, every attempt is recorded in the ledger, and the reservation is settled
@@ -32,7 +32,7 @@ final class JobRunner: Service, Sendable {
     private let logger: Logger
     private let queue: AsyncStream<QueuedJob>
     private let intake: AsyncStream<QueuedJob>.Continuation
-    private let state = Mutex(State())
+    private let state = LockedState(State())
     private let stopped: AsyncStream<Void>
     private let stoppedSignal: AsyncStream<Void>.Continuation
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import Locking
 
 /// Counts events per client address in fixed UTC minutes (in memory: a restart forgets at most a minute), for
 /// the network policy's per-address limits.
@@ -15,7 +15,7 @@ final class AddressRateLimiter: Sendable {
         var address: IPAddress
     }
 
-    private let counts = Mutex<[Key: (minute: Int64, count: Int)]>([:])
+    private let counts = LockedState<[Key: (minute: Int64, count: Int)]>([:])
     private let pruneThreshold = 50_000
 
     /// Seconds until the address may try again when it has used up `limit` this minute; nil while under it.

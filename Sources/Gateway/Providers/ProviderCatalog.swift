@@ -1,5 +1,5 @@
+import Locking
 import Providers
-import Synchronization
 
 /// The providers of the policy in force and the router over them, rebuilt when a reload changes `providers:`.
 /// Also answers what a job may cost at worst and which providers cannot be used, and why.
@@ -22,11 +22,11 @@ final class ProviderCatalog: Sendable {
     static let defaultTotalDeadlineSeconds = 120
 
     private let registry: ProviderRegistry
-    private let current: Mutex<Snapshot?>
+    private let current: LockedState<Snapshot?>
 
     init(registry: ProviderRegistry) {
         self.registry = registry
-        current = Mutex(nil)
+        current = LockedState(nil)
     }
 
     /// The build for `definitions`, reusing the last one when they are unchanged.

@@ -1,3 +1,4 @@
+import Locking
 import Synchronization
 
 /// Sends each job along a chain of providers, failing over on provider faults, with a circuit breaker
@@ -7,7 +8,7 @@ public final class ProviderRouter: Sendable {
     private let providers: [String: any ImageProvider]
     private let deadlines: [String: ProviderDeadlines]
     private let defaultDeadlines: ProviderDeadlines
-    private let breakers: Mutex<[String: CircuitBreaker]>
+    private let breakers: LockedState<[String: CircuitBreaker]>
 
     /// - Parameters:
     ///   - providers: every provider the policy configures, by unique name.
@@ -20,7 +21,7 @@ public final class ProviderRouter: Sendable {
         self.providers = Dictionary(providers.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         self.deadlines = deadlines
         self.defaultDeadlines = defaultDeadlines
-        self.breakers = Mutex(Dictionary(uniqueKeysWithValues: self.providers.keys.map { ($0, breaker) }))
+        self.breakers = LockedState(Dictionary(uniqueKeysWithValues: self.providers.keys.map { ($0, breaker) }))
     }
 
     /// The names of the configured providers.

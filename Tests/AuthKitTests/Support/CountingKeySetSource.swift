@@ -1,14 +1,14 @@
 import AuthKit
-import Synchronization
+import Locking
 
 /// A test double for a key-set endpoint: serves a document held in memory (or fails when it has none) and counts fetches.
 final class CountingKeySetSource: KeySetSource {
     struct Unavailable: Error {}
 
-    private let state: Mutex<(document: KeySetDocument?, fetches: Int)>
+    private let state: LockedState<(document: KeySetDocument?, fetches: Int)>
 
     init(_ document: KeySetDocument?) {
-        state = Mutex((document, 0))
+        state = LockedState((document, 0))
     }
 
     convenience init(keys: [DevSigningKey], maxAge: Int64? = 3600) {

@@ -1,6 +1,6 @@
 import Hummingbird
+import Locking
 import Logging
-import Synchronization
 
 /// A real key-set endpoint on 127.0.0.1 (port chosen by the system) whose answers the test controls,
 /// counting the requests it receives.
@@ -21,10 +21,10 @@ final class JWKSServer: Sendable {
         var port = 0
     }
 
-    private let state: Mutex<State>
+    private let state: LockedState<State>
 
     private init(_ behaviour: Behaviour) {
-        state = Mutex(State(behaviour: behaviour))
+        state = LockedState(State(behaviour: behaviour))
     }
 
     /// The key-set URL.

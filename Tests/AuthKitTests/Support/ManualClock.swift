@@ -1,12 +1,12 @@
 import AuthKit
-import Synchronization
+import Locking
 
 /// A test clock that only moves when the test says so.
 final class ManualClock: WallClock {
-    private let seconds: Mutex<Int64>
+    private let seconds: LockedState<Int64>
 
     init(_ start: Int64 = 1_800_000_000) {
-        seconds = Mutex(start)
+        seconds = LockedState(start)
     }
 
     func now() -> Int64 { seconds.withLock { $0 } }
