@@ -4,9 +4,9 @@ import PackageDescription
 
 /// The CPU the engine's numeric code is compiled for: `ENGINE_TARGET_CPU` when set (`x86-64` builds a binary for
 /// any x86-64 CPU, e.g. an image built on one machine and run on others), else `skylake-avx512` when this machine
-/// has AVX-512 (its 16-lane SIMD loops then run as single 512-bit instructions and float16 weights widen with
-/// `vcvtph2ps`: about 5 % off a UNet step, 25 % off attention, 2.5x on group norm), else the toolchain's default.
-/// Such a binary stops with an illegal instruction on a CPU without AVX-512.
+/// has AVX-512 (its 16-lane SIMD loops then run as single 512-bit instructions: 25 % off attention, 2.5x on group
+/// norm), else the toolchain's default. Such a binary stops with an illegal instruction on a CPU without AVX-512.
+/// (The C kernels in CEngineKernels choose their instructions at run time instead.)
 let engineTargetCPU: String? = {
     if let named = Context.environment["ENGINE_TARGET_CPU"] { return named.isEmpty ? nil : named }
     #if arch(x86_64) && os(Linux)
@@ -22,11 +22,9 @@ let engineTargetCPU: String? = {
 }()
 
 /// The engine's numeric code is compiled optimised even in debug builds: unoptimised Swift
-/// arithmetic is tens of times slower, which would make its tests crawl. `ENGINE_AVX512` (set for
-/// `skylake-avx512`) selects at compile time the code that is only fast with AVX-512's float16 conversions.
+/// arithmetic is tens of times slower, which would make its tests crawl.
 let optimisedNumerics: [SwiftSetting] =
     [.unsafeFlags(["-O"] + (engineTargetCPU.map { ["-target-cpu", $0] } ?? []))]
-    + (engineTargetCPU == "skylake-avx512" ? [.define("ENGINE_AVX512")] : [])
 
 /// PostgreSQL (the shared store) is left out when GATEWAY_WITHOUT_POSTGRES is set: its TLS stack (two copies of
 /// BoringSSL) is about a third of a build, and the fuzzing and sanitizer builds (scripts/fuzz.sh,
@@ -75,6 +73,8 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        // The engine's kernels that need instructions Swift cannot name; optimised in every build, like the engine.
+        .target(name: "CEngineKernels", cSettings: [.unsafeFlags(["-O2"])]),
 
         // The lock every module uses (a pthread mutex, which ThreadSanitizer sees; see LockedState).
         .target(name: "Locking"),
@@ -90,7 +90,7 @@ let package = Package(
         .target(
             name: "LocalProvider",
             dependencies: [
-                "Providers", "CBLAS", "CZlib", "CMalloc", "Locking",
+                "Providers", "CBLAS", "CZlib", "CMalloc", "CEngineKernels", "Locking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

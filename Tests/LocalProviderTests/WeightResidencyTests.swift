@@ -68,15 +68,22 @@ import Testing
         }
     }
 
-    @Test func bulkHalfWideningMatchesTheScalarOneForEveryBitPattern() {
-        let halves = (0...UInt16.max).map { $0.littleEndian }
-        var widened = [Float](repeating: 0, count: halves.count)
-        halves.withUnsafeBytes { source in
+    /// In one call and in runs of 37 (whole vectors and tails), read from an odd address.
+    @Test(arguments: [1 << 16, 37]) func bulkHalfWideningMatchesTheScalarOneForEveryBitPattern(runLength: Int) {
+        // Every bit pattern's two bytes after one byte of padding.
+        let bytes: [UInt8] = [0] + (0...UInt16.max).flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }
+        let count = 1 << 16
+        var widened = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBytes { source in
             widened.withUnsafeMutableBufferPointer { target in
-                HalfPrecision.widenHalves(source.baseAddress!, into: target.baseAddress!, count: halves.count)
+                for first in stride(from: 0, to: count, by: runLength) {
+                    HalfPrecision.widenHalves(
+                        source.baseAddress! + 1 + first * 2, into: target.baseAddress! + first,
+                        count: min(runLength, count - first))
+                }
             }
         }
-        let mismatches = halves.indices.filter {
+        let mismatches = (0..<count).filter {
             widened[$0].bitPattern != HalfPrecision.float(fromHalfBits: UInt16($0)).bitPattern
         }
         #expect(mismatches.isEmpty, "first differing bit patterns: \(mismatches.prefix(5))")
