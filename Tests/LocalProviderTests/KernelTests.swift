@@ -17,14 +17,29 @@ import Testing
     }
 
     @Test(arguments: [WinogradTile.f2, .f4])
-    func winogradChunksGiveTheWholeResult(tile: WinogradTile) {
+    func winogradChunksAndWeightBlocksGiveTheWholeResult(tile: WinogradTile) {
         var values = TestValues(seed: 20)
         let input = values.tensor([3, 4, 9, 10])
-        let conv = Conv2d(weight: values.tensor([7, 4, 3, 3]), bias: nil, padding: 1)
+        let conv = Conv2d(weight: values.tensor([7, 4, 3, 3]), bias: values.tensor([7]), padding: 1)
         let whole = conv.winograd(input, tile: tile)
         let rowByRow = conv.winograd(input, tile: tile, chunkElements: 1)
+        let channelByChannel = conv.winograd(input, tile: tile, weightBlockElements: 1)
+        let both = conv.winograd(input, tile: tile, chunkElements: 1, weightBlockElements: 3 * 4 * 36)
         #expect(Fixtures.relativeError(rowByRow, whole) < 1e-6)
+        #expect(Fixtures.relativeError(channelByChannel, whole) < 1e-6)
+        #expect(Fixtures.relativeError(both, whole) < 1e-6)
         #expect(Fixtures.relativeError(whole, conv(input, algorithm: .im2col)) < 1e-5)
+    }
+
+    @Test func outputGroupsCoverEveryChannelOnceWithinTheirSize() {
+        for (outputs, most) in [(1280, 182), (640, 121), (7, 1), (7, 3), (100, 40), (40, 17), (320, 1000)] {
+            let groups = Conv2d.outputGroups(outputs, most: most)
+            #expect(groups.first?.lowerBound == 0 && groups.last?.upperBound == outputs, "\(groups)")
+            #expect(zip(groups, groups.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound }, "\(groups)")
+            // Rounded up to a multiple of 16 when split, so a group may pass `most` by up to 15 channels.
+            #expect(groups.allSatisfy { !$0.isEmpty && $0.count <= most + 15 }, "\(groups)")
+            #expect(groups.count <= (outputs + most - 1) / most, "\(groups)")
+        }
     }
 
     @Test func automaticChoiceFollowsTheShape() {

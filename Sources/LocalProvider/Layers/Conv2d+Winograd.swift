@@ -8,14 +8,23 @@ extension Conv2d {
 
     /// The most floats the transformed input and products of one chunk may hold together (64 MiB).
     static let winogradChunkElements = 16 << 20
+    /// The most floats one block of transformed weights holds (32 MiB): the weights of a wide convolution are
+    /// split by output channels. glibc's arenas for threads other than the main one hold at most 64 MB per heap, so
+    /// a larger block (the 1280-channel upsampler's are 236 MB) would be a fresh mapping, faulted in again on every
+    /// call; blocks this size are reused.
+    static let winogradWeightBlockElements = 8 << 20
     /// F(4x4) needs at least this many tiles per call to beat the alternatives (measured, see BENCHMARKS.md).
     static let winograd4x4MinimumTiles = 128
     /// F(2x2) needs at least this many tiles per call to beat im2col + GEMM.
     static let winograd2x2MinimumTiles = 256
 
     /// Convolves `input` (`[N, C_in, H, W]`, 3x3 kernel, stride 1) through `tile`'s Winograd algorithm, holding at
-    /// most about `chunkElements` transformed floats at once (always at least one row of tiles).
-    func winograd(_ input: Tensor, tile: WinogradTile, chunkElements: Int = winogradChunkElements) -> Tensor {
+    /// most about `chunkElements` transformed floats at once (always at least one row of tiles) and the transformed
+    /// weights in blocks of about `weightBlockElements` floats (always at least one output channel).
+    func winograd(
+        _ input: Tensor, tile: WinogradTile, chunkElements: Int = winogradChunkElements,
+        weightBlockElements: Int = winogradWeightBlockElements
+    ) -> Tensor {
         precondition(kernelHeight == 3 && kernelWidth == 3 && stride == 1, "Winograd needs a 3x3, stride-1 kernel")
         precondition(input.shape.count == 4 && input.shape[1] == inputChannels, "conv2d got \(input.shape)")
         let (batch, height, width) = (input.shape[0], input.shape[2], input.shape[3])
@@ -26,40 +35,49 @@ extension Conv2d {
         let perTile = positions * (inputChannels + outputChannels)
         let rowsPerChunk = max(1, min(shape.tileRows, chunkElements / (perTile * shape.tilesAcross)))
         let chunkTiles = rowsPerChunk * shape.tilesAcross
-        let transformedWeights = winogradWeights(tile)
+        let (inputs, outputs) = (inputChannels, outputChannels)
+        let groups = Self.outputGroups(outputs, most: max(1, weightBlockElements / (positions * inputs)))
+        let weights = groups.map { group in
+            let block = UnsafeMutablePointer<Float>.allocate(capacity: positions * group.count * inputs)
+            transformWeights(tile, outputs: group, into: block)
+            return UnsafePointer(block)
+        }
+        defer { for block in weights { block.deallocate() } }
         // Both buffers are written before they are read; products get one vector of slack for whole-vector reads.
         let transformedCount = positions * inputChannels * chunkTiles
         var transformed = [Float](unsafeUninitializedCapacity: transformedCount) { $1 = transformedCount }
         let productCount = positions * outputChannels * chunkTiles + Vector.scalarCount
         var products = [Float](unsafeUninitializedCapacity: productCount) { $1 = productCount }
-        let (inputs, outputs) = (inputChannels, outputChannels)
         return Tensor(shape: [batch, outputs, shape.outHeight, shape.outWidth]) { output in
             input.scalars.withUnsafeBufferPointer { source in
-                transformedWeights.withUnsafeBufferPointer { weights in
-                    transformed.withUnsafeMutableBufferPointer { transformed in
-                        products.withUnsafeMutableBufferPointer { products in
-                            var firstRow = 0
-                            while firstRow < shape.tileRows {
-                                let rows = min(rowsPerChunk, shape.tileRows - firstRow)
-                                let tiles = rows * shape.tilesAcross
-                                shape.transformInput(
-                                    source.baseAddress!, firstRow: firstRow, rows: rows,
-                                    into: transformed.baseAddress!)
-                                let (u, v, m) = (weights.baseAddress!, transformed.baseAddress!, products.baseAddress!)
-                                // The positions' products are independent: one single-threaded GEMM each, side by side.
-                                Parallel.forRanges(count: positions, minimumPerChunk: 1) { range in
-                                    for position in range {
+                transformed.withUnsafeMutableBufferPointer { transformed in
+                    products.withUnsafeMutableBufferPointer { products in
+                        var firstRow = 0
+                        while firstRow < shape.tileRows {
+                            let rows = min(rowsPerChunk, shape.tileRows - firstRow)
+                            let tiles = rows * shape.tilesAcross
+                            shape.transformInput(
+                                source.baseAddress!, firstRow: firstRow, rows: rows,
+                                into: transformed.baseAddress!)
+                            let (v, m) = (transformed.baseAddress!, products.baseAddress!)
+                            // The positions' products are independent: single-threaded GEMMs (one per group of
+                            // output channels), positions side by side.
+                            Parallel.forRanges(count: positions, minimumPerChunk: 1) { range in
+                                for position in range {
+                                    for (group, u) in zip(groups, weights) {
                                         BLAS.gemm(
-                                            m: outputs, n: tiles, k: inputs, a: u + position * outputs * inputs,
-                                            lda: inputs, b: v + position * inputs * tiles, ldb: tiles,
-                                            c: m + position * outputs * tiles, ldc: tiles, parallel: false)
+                                            m: group.count, n: tiles, k: inputs,
+                                            a: u + position * group.count * inputs, lda: inputs,
+                                            b: v + position * inputs * tiles, ldb: tiles,
+                                            c: m + (position * outputs + group.lowerBound) * tiles, ldc: tiles,
+                                            parallel: false)
                                     }
                                 }
-                                shape.transformOutput(
-                                    products.baseAddress!, firstRow: firstRow, rows: rows, bias: bias?.scalars,
-                                    into: output.baseAddress!)
-                                firstRow += rows
                             }
+                            shape.transformOutput(
+                                products.baseAddress!, firstRow: firstRow, rows: rows, bias: bias?.scalars,
+                                into: output.baseAddress!)
+                            firstRow += rows
                         }
                     }
                 }
@@ -67,51 +85,57 @@ extension Conv2d {
         }
     }
 
-    /// `G g G^T` of every (output, input) kernel pair, laid out `[alpha^2][out][in]`.
-    func winogradWeights(_ tile: WinogradTile) -> [Float] {
+    /// `outputs` channels in groups of at most about `most`, as even as multiples of 16 (OpenBLAS's row block) allow.
+    static func outputGroups(_ outputs: Int, most: Int) -> [Range<Int>] {
+        let count = (outputs + most - 1) / most
+        var size = (outputs + count - 1) / count
+        if count > 1 && size > 16 { size = (size + 15) / 16 * 16 }
+        return Swift.stride(from: 0, to: outputs, by: size).map { $0..<min($0 + size, outputs) }
+    }
+
+    /// Writes `G g G^T` of every (output, input) kernel pair of the output channels `outputs` to `target`, laid out
+    /// `[alpha^2][outputs][in]`.
+    func transformWeights(_ tile: WinogradTile, outputs: Range<Int>, into target: UnsafeMutablePointer<Float>) {
         let alpha = tile.inputSize
-        let pairs = outputChannels * inputChannels
+        let pairs = outputs.count * inputChannels
+        let firstPair = outputs.lowerBound * inputChannels
         let width = Vector.scalarCount
-        return [Float](unsafeUninitializedCapacity: alpha * alpha * pairs) { result, count in
-            count = alpha * alpha * pairs
-            let target = result.baseAddress!
-            weight.scalars.withUnsafeBufferPointer { kernels in
-                tile.kernelTransform.withUnsafeBufferPointer { transform in
-                    let g = transform.baseAddress!
-                    Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
-                        let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
-                        defer { scratch.deallocate() }
-                        let (taps, half, full) = (scratch, scratch + 9, scratch + 9 + 3 * alpha)
-                        for block in blocks {
-                            let first = block * width
-                            let lanes = min(width, pairs - first)
-                            for tap in 0..<9 {
-                                var vector = Vector()
-                                for lane in 0..<lanes { vector[lane] = kernels[(first + lane) * 9 + tap] }
-                                taps[tap] = vector
-                            }
-                            for a in 0..<alpha {
-                                for column in 0..<3 {
-                                    var sum = Vector()
-                                    for row in 0..<3 where g[a * 3 + row] != 0 {
-                                        sum += g[a * 3 + row] * taps[row * 3 + column]
-                                    }
-                                    half[a * 3 + column] = sum
+        weight.scalars.withUnsafeBufferPointer { kernels in
+            tile.kernelTransform.withUnsafeBufferPointer { transform in
+                let g = transform.baseAddress!
+                Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
+                    let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
+                    defer { scratch.deallocate() }
+                    let (taps, half, full) = (scratch, scratch + 9, scratch + 9 + 3 * alpha)
+                    for block in blocks {
+                        let first = block * width
+                        let lanes = min(width, pairs - first)
+                        for tap in 0..<9 {
+                            var vector = Vector()
+                            for lane in 0..<lanes { vector[lane] = kernels[(firstPair + first + lane) * 9 + tap] }
+                            taps[tap] = vector
+                        }
+                        for a in 0..<alpha {
+                            for column in 0..<3 {
+                                var sum = Vector()
+                                for row in 0..<3 where g[a * 3 + row] != 0 {
+                                    sum += g[a * 3 + row] * taps[row * 3 + column]
                                 }
+                                half[a * 3 + column] = sum
                             }
-                            for a in 0..<alpha {
-                                for b in 0..<alpha {
-                                    var sum = Vector()
-                                    for column in 0..<3 where g[b * 3 + column] != 0 {
-                                        sum += g[b * 3 + column] * half[a * 3 + column]
-                                    }
-                                    full[a * alpha + b] = sum
+                        }
+                        for a in 0..<alpha {
+                            for b in 0..<alpha {
+                                var sum = Vector()
+                                for column in 0..<3 where g[b * 3 + column] != 0 {
+                                    sum += g[b * 3 + column] * half[a * 3 + column]
                                 }
+                                full[a * alpha + b] = sum
                             }
-                            for position in 0..<(alpha * alpha) {
-                                VectorKernels.store(
-                                    full[position], to: target + position * pairs + first, lanes: lanes)
-                            }
+                        }
+                        for position in 0..<(alpha * alpha) {
+                            VectorKernels.store(
+                                full[position], to: target + position * pairs + first, lanes: lanes)
                         }
                     }
                 }
