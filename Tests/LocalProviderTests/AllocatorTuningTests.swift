@@ -1,4 +1,5 @@
 import Foundation
+import Locking
 import Testing
 
 @testable import LocalProvider
@@ -33,5 +34,32 @@ struct AllocatorTuningTests {
         #expect(second[count - 1] == 2)
         // Fresh pages would fault about 10,000 times (40 MB / 4 KiB).
         #expect(faulted < 1_000, "writing a reused 40 MB block took \(faulted) page faults")
+    }
+
+    /// A thread other than the main one (the gateway runs the engine on its own queue) gets an arena of 64 MB heaps;
+    /// a heap that held a freed 40 MB block must stay for the next one. (The arena's first heap always stays, so
+    /// a block kept alive fills it first and the freed one lands in a second heap.)
+    @Test func aFreedBlockIsReusedOnAnotherThreadToo() {
+        #expect(AllocatorTuning.keepLargeFreedBlocks())
+        let faulted = LockedState(-1)
+        let thread = Thread {
+            let count = 10 << 20
+            let kept = [Float](repeating: 3, count: count)
+            defer { precondition(kept[0] == 3) }
+            do {
+                let first = [Float](repeating: 1, count: count)
+                precondition(first[count - 1] == 1)
+            }
+            let before = Self.faults()
+            let second = [Float](repeating: 2, count: count)
+            precondition(second[count - 1] == 2)
+            faulted.withLock { $0 = Self.faults() - before }
+        }
+        thread.start()
+        let deadline = Date().addingTimeInterval(30)
+        while faulted.withLock({ $0 }) < 0 && Date() < deadline { usleep(1_000) }
+        let result = faulted.withLock { $0 }
+        #expect(result >= 0, "the thread did not finish")
+        #expect(result < 1_000, "writing a reused 40 MB block on another thread took \(result) page faults")
     }
 }
