@@ -126,14 +126,16 @@ extension TestClientProtocol {
         return id
     }
 
-    /// Polls a generation until it has finished (at most ~10 s) and returns its JSON.
+    /// Polls a generation until it has finished (at most 60 s: seconds usually, longer under ThreadSanitizer beside
+    /// the whole suite) and returns its JSON.
     func waitFinished(_ id: String, token: String) async throws -> [String: Any] {
-        for _ in 0..<400 {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
             let job = try await call(.get, "/v1/generations/\(id)", token: token).jsonObject()
             if let status = job["status"] as? String, !["queued", "running"].contains(status) { return job }
             try await Task.sleep(for: .milliseconds(25))
         }
-        throw TestFailure("generation \(id) did not finish in time")
+        throw TestFailure("generation \(id) did not finish in 60 s")
     }
 }
 
