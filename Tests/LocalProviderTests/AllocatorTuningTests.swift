@@ -20,19 +20,26 @@ struct AllocatorTuningTests {
         return usage.ru_minflt
     }
 
+    /// 40 MB: above the 32 MB from which glibc maps (and on free unmaps) each block by default.
+    private static let blockCount = 10 << 20
+
+    /// Writes a 40 MB block, frees it, writes another of the same size on the calling thread, and returns the page
+    /// faults the second one took: about 10,000 for fresh pages (40 MB / 4 KiB), few when the first is reused.
+    private static func faultsWritingAReusedBlock() -> Int {
+        do {
+            let first = [Float](repeating: 1, count: blockCount)
+            precondition(first[blockCount - 1] == 1)
+        }
+        let before = faults()
+        let second = [Float](repeating: 2, count: blockCount)
+        let faulted = faults() - before
+        precondition(second[blockCount - 1] == 2)
+        return faulted
+    }
+
     @Test func aFreedLargeBlockIsReusedWithoutFaultingItsPagesAgain() {
         #expect(AllocatorTuning.keepLargeFreedBlocks())
-        // 40 MB: above the 32 MB from which glibc maps (and on free unmaps) each block by default.
-        let count = 10 << 20
-        do {
-            let first = [Float](repeating: 1, count: count)
-            #expect(first[count - 1] == 1)
-        }
-        let before = Self.faults()
-        let second = [Float](repeating: 2, count: count)
-        let faulted = Self.faults() - before
-        #expect(second[count - 1] == 2)
-        // Fresh pages would fault about 10,000 times (40 MB / 4 KiB).
+        let faulted = Self.faultsWritingAReusedBlock()
         #expect(faulted < 1_000, "writing a reused 40 MB block took \(faulted) page faults")
     }
 
@@ -43,17 +50,10 @@ struct AllocatorTuningTests {
         #expect(AllocatorTuning.keepLargeFreedBlocks())
         let faulted = LockedState(-1)
         let thread = Thread {
-            let count = 10 << 20
-            let kept = [Float](repeating: 3, count: count)
+            let kept = [Float](repeating: 3, count: Self.blockCount)
             defer { precondition(kept[0] == 3) }
-            do {
-                let first = [Float](repeating: 1, count: count)
-                precondition(first[count - 1] == 1)
-            }
-            let before = Self.faults()
-            let second = [Float](repeating: 2, count: count)
-            precondition(second[count - 1] == 2)
-            faulted.withLock { $0 = Self.faults() - before }
+            let result = Self.faultsWritingAReusedBlock()
+            faulted.withLock { $0 = result }
         }
         thread.start()
         let deadline = Date().addingTimeInterval(30)
