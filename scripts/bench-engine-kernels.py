@@ -55,6 +55,7 @@ def kernel_cases():
     cases["geglu-2x4096x2560"] = geglu
     for name, batch, queries, keys, width, heads in [
             ("attention-self-2x8x4096x40", 2, 4096, 4096, 320, 8),
+            ("attention-self-2x8x1024x80", 2, 1024, 1024, 640, 8),
             ("attention-cross-2x8x4096x77x40", 2, 4096, 77, 320, 8),
             ("attention-vae-1x1x4096x512", 1, 4096, 4096, 512, 1),
             ("attention-self-2x8x9216x40", 2, 9216, 9216, 320, 8)]:

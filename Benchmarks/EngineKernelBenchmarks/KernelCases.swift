@@ -48,6 +48,7 @@ enum KernelCases {
         cases.append(Benchmark(name: "geglu-2x4096x2560") { EngineKernels.geglu(gated) })
         let attentions: [(String, batch: Int, queries: Int, keys: Int, width: Int, heads: Int)] = [
             ("attention-self-2x8x4096x40", 2, 4096, 4096, 320, 8),
+            ("attention-self-2x8x1024x80", 2, 1024, 1024, 640, 8),
             ("attention-cross-2x8x4096x77x40", 2, 4096, 77, 320, 8),
             ("attention-vae-1x1x4096x512", 1, 4096, 4096, 512, 1),
             ("attention-self-2x8x9216x40", 2, 9216, 9216, 320, 8),
@@ -57,6 +58,12 @@ enum KernelCases {
             let (key, value) = (random.tensor([batch, keys, width]), random.tensor([batch, keys, width]))
             cases.append(
                 Benchmark(name: name) { EngineKernels.attention(query: query, key: key, value: value, heads: heads) })
+            if withAlgorithms {
+                cases.append(
+                    Benchmark(name: "\(name)/gemm") {
+                        EngineKernels.attention(query: query, key: key, value: value, heads: heads, throughGEMMs: true)
+                    })
+            }
         }
         return cases
     }

@@ -61,11 +61,73 @@ import Testing
         query.scale(by: 8)
         let keyLength = causal ? 19 : 23
         let (key, value) = (values.tensor([2, keyLength, 12]), values.tensor([2, keyLength, 12]))
-        let whole = ScaledDotProductAttention.compute(
+        let whole = ScaledDotProductAttention.blocked(
             query: query, key: key, value: value, heads: 3, causal: causal, queryBlock: 64, keyBlock: 64)
-        let blocked = ScaledDotProductAttention.compute(
+        let blocked = ScaledDotProductAttention.blocked(
             query: query, key: key, value: value, heads: 3, causal: causal, queryBlock: 4, keyBlock: 5)
         #expect(Fixtures.relativeError(blocked, whole) < 1e-5)
+    }
+
+    /// Shapes around the fused kernel's edges: query rows and keys off its 8 x 32 tile, several packed key blocks
+    /// (352 keys at head size 40, 32 at 512), head sizes below, at and off whole vectors, value columns in groups
+    /// of one to three vectors. Queries scaled up so later keys raise rows' maxima (the online rescaling).
+    @Test(
+        .enabled(if: ScaledDotProductAttention.fusedKernelAvailable),
+        arguments: [
+            (queries: 13, keys: 45, headSize: 40, heads: 2), (9, 400, 40, 1), (17, 70, 64, 2), (8, 33, 80, 1),
+            (5, 40, 512, 1), (3, 20, 5, 1), (4, 77, 24, 3), (1, 1, 16, 1),
+        ])
+    func fusedAttentionMatchesDoublePrecision(queries: Int, keys: Int, headSize: Int, heads: Int) {
+        var values = TestValues(seed: UInt64(queries * 1_000 + keys))
+        let width = heads * headSize
+        var query = values.tensor([2, queries, width])
+        query.scale(by: 4)
+        let key = values.tensor([2, keys, width])
+        let value = values.tensor([2, keys, width])
+        let output = ScaledDotProductAttention.fused(query: query, key: key, value: value, heads: heads)
+        var largestError = 0.0
+        for image in 0..<2 {
+            for head in 0..<heads {
+                for row in 0..<queries {
+                    let q = (0..<headSize).map {
+                        Double(query.scalars[(image * queries + row) * width + head * headSize + $0])
+                    }
+                    let scores = (0..<keys).map { j in
+                        (0..<headSize).reduce(0.0) { sum, c in
+                            sum + q[c] * Double(key.scalars[(image * keys + j) * width + head * headSize + c])
+                        } / Double(headSize).squareRoot()
+                    }
+                    let largest = scores.max()!
+                    let weights = scores.map { Foundation.exp($0 - largest) }
+                    let total = weights.reduce(0, +)
+                    for c in 0..<headSize {
+                        let expected =
+                            (0..<keys).reduce(0.0) { sum, j in
+                                sum + weights[j]
+                                    * Double(value.scalars[(image * keys + j) * width + head * headSize + c])
+                            } / total
+                        let actual = Double(output.scalars[(image * queries + row) * width + head * headSize + c])
+                        largestError = max(largestError, abs(actual - expected))
+                    }
+                }
+            }
+        }
+        #expect(largestError < 2e-6, "largest difference \(largestError)")
+    }
+
+    /// Each row's result depends on its own query only, so any split of the rows into tasks gives the same bits;
+    /// and the fused kernel agrees with the GEMM route at an SD 1.x head size.
+    @Test(.enabled(if: ScaledDotProductAttention.fusedKernelAvailable))
+    func fusedAttentionIsIndependentOfItsQueryBlocksAndMatchesTheGEMMRoute() {
+        var values = TestValues(seed: 25)
+        var query = values.tensor([2, 301, 320])
+        query.scale(by: 4)
+        let (key, value) = (values.tensor([2, 390, 320]), values.tensor([2, 390, 320]))
+        let whole = ScaledDotProductAttention.fused(query: query, key: key, value: value, heads: 8)
+        let split = ScaledDotProductAttention.fused(query: query, key: key, value: value, heads: 8, queryBlock: 7)
+        #expect(whole == split)
+        let gemm = ScaledDotProductAttention.blocked(query: query, key: key, value: value, heads: 8, keyBlock: 100)
+        #expect(Fixtures.relativeError(whole, gemm) < 1e-5)
     }
 
     @Test func vectorGELUMatchesLibm() {

@@ -31,8 +31,13 @@ public enum EngineKernels {
         Activation.geglu(input)
     }
 
-    /// Multi-head attention of `query` (`[B, Lq, H*D]`) over `key` and `value` (`[B, Lk, H*D]`).
-    public static func attention(query: Tensor, key: Tensor, value: Tensor, heads: Int) -> Tensor {
-        ScaledDotProductAttention.compute(query: query, key: key, value: value, heads: heads)
+    /// Multi-head attention of `query` (`[B, Lq, H*D]`) over `key` and `value` (`[B, Lk, H*D]`); with
+    /// `throughGEMMs`, by the GEMM route even where the fused kernel would run.
+    public static func attention(
+        query: Tensor, key: Tensor, value: Tensor, heads: Int, throughGEMMs: Bool = false
+    ) -> Tensor {
+        throughGEMMs
+            ? ScaledDotProductAttention.blocked(query: query, key: key, value: value, heads: heads)
+            : ScaledDotProductAttention.compute(query: query, key: key, value: value, heads: heads)
     }
 }
