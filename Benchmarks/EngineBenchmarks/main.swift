@@ -6,6 +6,7 @@
 import Foundation
 import LocalProvider
 
+AllocatorTuning.keepLargeFreedBlocks()
 let clock = ContinuousClock()
 let processStart = clock.now
 

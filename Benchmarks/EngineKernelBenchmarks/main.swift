@@ -1,6 +1,8 @@
 import Foundation
 import LocalProvider
 
+AllocatorTuning.keepLargeFreedBlocks()
+
 // Times the engine's kernels at SD 1.x shapes (and, given a checkpoint folder, whole UNet / VAE / text encoder
 // calls). scripts/bench-engine-kernels.sh runs it next to the same operations in PyTorch and prints the ratios.
 //

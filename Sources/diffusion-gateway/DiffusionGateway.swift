@@ -1,5 +1,6 @@
 import ArgumentParser
 import Gateway
+import LocalProvider
 
 @main
 struct DiffusionGateway: AsyncParsableCommand {
@@ -10,4 +11,20 @@ struct DiffusionGateway: AsyncParsableCommand {
             Serve.self, Generate.self, WorkerCommand.self, PolicyCommand.self, Usage.self, Version.self,
         ]
     )
+
+    /// ArgumentParser's entry point, after the allocator tuning the local engine needs, which binds only threads
+    /// that do not exist yet (`AllocatorTuning`).
+    static func main() async {
+        AllocatorTuning.keepLargeFreedBlocks()
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }
