@@ -46,6 +46,7 @@ import Testing
         var values = TestValues(seed: 21)
         let conv = Conv2d(weight: values.tensor([2, 2, 3, 3]), bias: nil, padding: 1)
         #expect(conv.winogradTile(for: Tensor(shape: [2, 2, 64, 64])) == .f4)
+        #expect(conv.winogradTile(for: Tensor(shape: [2, 2, 16, 16])) == .f2)
         #expect(conv.winogradTile(for: Tensor(shape: [2, 2, 8, 8])) == nil)
         let strided = Conv2d(weight: conv.weight, bias: nil, stride: 2, padding: 1)
         #expect(strided.winogradTile(for: Tensor(shape: [2, 2, 64, 64])) == nil)
