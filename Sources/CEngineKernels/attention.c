@@ -64,31 +64,46 @@ __attribute__((target("avx512f,avx512dq,fma"))) static inline __m512 exp_nonposi
     return _mm512_maskz_mul_ps(normal, value, _mm512_castsi512_ps(exponent));
 }
 
-/// `out[r] += p[r] . values` for the tile's ROWS rows over `vectors` (1 to 3) vectors of value columns.
-__attribute__((target("avx512f,avx512dq,fma"), always_inline)) static inline void accumulate_values(
-    const float *probabilities, const float *values, size_t value_width, float *out, const int vectors) {
+/// `out[r] += p[r] . values` for the tile's ROWS rows over `vectors` (0 to 3) whole vectors of value columns and,
+/// with `tail`, 8 more columns in a 256-bit vector (half the work of a padded 512-bit one: head size 40 is two
+/// vectors and a half).
+__attribute__((target("avx512f,avx512dq,avx512vl,fma"), always_inline)) static inline void accumulate_values(
+    const float *probabilities, const float *values, size_t value_width, float *out, const int vectors,
+    const int tail) {
     __m512 sums[ROWS][3];
+    __m256 tails[ROWS];
     for (int r = 0; r < ROWS; r++) {
         for (int v = 0; v < vectors; v++) sums[r][v] = _mm512_loadu_ps(out + r * value_width + v * LANES);
+        if (tail) tails[r] = _mm256_loadu_ps(out + r * value_width + vectors * LANES);
     }
     for (int key = 0; key < CHUNK; key++) {
-        __m512 row[3];
-        for (int v = 0; v < vectors; v++) row[v] = _mm512_loadu_ps(values + key * value_width + v * LANES);
+        const float *row = values + key * value_width;
+        __m512 columns[3];
+        for (int v = 0; v < vectors; v++) columns[v] = _mm512_loadu_ps(row + v * LANES);
+        __m256 tail_columns = tail ? _mm256_loadu_ps(row + vectors * LANES) : _mm256_setzero_ps();
         for (int r = 0; r < ROWS; r++) {
-            __m512 weight = _mm512_set1_ps(probabilities[r * CHUNK + key]);
-            for (int v = 0; v < vectors; v++) sums[r][v] = _mm512_fmadd_ps(weight, row[v], sums[r][v]);
+            // Two broadcasts from memory rather than one shared: each is a plain load on this CPU.
+            const float weight = probabilities[r * CHUNK + key];
+            for (int v = 0; v < vectors; v++) {
+                sums[r][v] = _mm512_fmadd_ps(_mm512_set1_ps(weight), columns[v], sums[r][v]);
+            }
+            if (tail) tails[r] = _mm256_fmadd_ps(_mm256_set1_ps(weight), tail_columns, tails[r]);
         }
     }
     for (int r = 0; r < ROWS; r++) {
         for (int v = 0; v < vectors; v++) _mm512_storeu_ps(out + r * value_width + v * LANES, sums[r][v]);
+        if (tail) _mm256_storeu_ps(out + r * value_width + vectors * LANES, tails[r]);
     }
 }
 
-__attribute__((target("avx512f,avx512dq,fma"))) static void attention_avx512(const float *query, const float *key,
+__attribute__((target("avx512f,avx512dq,avx512vl,fma"))) static void attention_avx512(const float *query, const float *key,
     const float *value, float *output, size_t rows, size_t keys, size_t head_size, size_t stride, float scale,
     float *scratch) {
     const size_t padded_rows = round_up(rows, ROWS);
     const size_t value_width = round_up(head_size, LANES);
+    // Value columns in whole vectors, and whether the last 1-8 columns go in a half vector instead.
+    const int half_tail = head_size % LANES != 0 && head_size % LANES <= LANES / 2;
+    const size_t whole_columns = half_tail ? head_size / LANES * LANES : value_width;
     const size_t block = key_block(head_size);
     float *queries = scratch;
     float *out = queries + round_up(padded_rows * head_size, LANES);
@@ -175,13 +190,18 @@ __attribute__((target("avx512f,avx512dq,fma"))) static void attention_avx512(con
                 }
                 const float *values = packed_values + first * value_width;
                 size_t column = 0;
-                for (; column + 3 * LANES <= value_width; column += 3 * LANES) {
-                    accumulate_values(probabilities, values + column, value_width, tile_out + column, 3);
+                for (; column + 3 * LANES <= whole_columns; column += 3 * LANES) {
+                    accumulate_values(probabilities, values + column, value_width, tile_out + column, 3, 0);
                 }
-                if (value_width - column == 2 * LANES) {
-                    accumulate_values(probabilities, values + column, value_width, tile_out + column, 2);
-                } else if (value_width - column == LANES) {
-                    accumulate_values(probabilities, values + column, value_width, tile_out + column, 1);
+                const float *rest = values + column;
+                float *rest_out = tile_out + column;
+                switch ((whole_columns - column) / LANES * 2 + half_tail) {
+                case 1: accumulate_values(probabilities, rest, value_width, rest_out, 0, 1); break;
+                case 2: accumulate_values(probabilities, rest, value_width, rest_out, 1, 0); break;
+                case 3: accumulate_values(probabilities, rest, value_width, rest_out, 1, 1); break;
+                case 4: accumulate_values(probabilities, rest, value_width, rest_out, 2, 0); break;
+                case 5: accumulate_values(probabilities, rest, value_width, rest_out, 2, 1); break;
+                default: break;
                 }
             }
         }
@@ -196,7 +216,7 @@ __attribute__((target("avx512f,avx512dq,fma"))) static void attention_avx512(con
 static int has_avx512(void) {
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq")
-        && __builtin_cpu_supports("fma");
+        && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("fma");
 }
 #endif
 

@@ -71,12 +71,13 @@ import Testing
 
     /// Shapes around the fused kernel's edges: query rows and keys off its 8 x 32 tile, several packed key blocks
     /// (352 keys at head size 40, 32 at 512), head sizes below, at and off whole vectors, value columns in groups
-    /// of one to three vectors. Queries scaled up so later keys raise rows' maxima (the online rescaling).
+    /// of one to three vectors with or without a half-vector tail (5, 24, 40) or a padded one (12). Queries scaled
+    /// up so later keys raise rows' maxima (the online rescaling).
     @Test(
         .enabled(if: ScaledDotProductAttention.fusedKernelAvailable),
         arguments: [
             (queries: 13, keys: 45, headSize: 40, heads: 2), (9, 400, 40, 1), (17, 70, 64, 2), (8, 33, 80, 1),
-            (5, 40, 512, 1), (3, 20, 5, 1), (4, 77, 24, 3), (1, 1, 16, 1),
+            (5, 40, 512, 1), (3, 20, 5, 1), (4, 77, 24, 3), (1, 1, 16, 1), (6, 50, 12, 2),
         ])
     func fusedAttentionMatchesDoublePrecision(queries: Int, keys: Int, headSize: Int, heads: Int) {
         var values = TestValues(seed: UInt64(queries * 1_000 + keys))

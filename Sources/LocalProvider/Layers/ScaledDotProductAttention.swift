@@ -13,8 +13,6 @@ enum ScaledDotProductAttention {
     static let queryBlock = 256
     /// Key columns per block; shorter key sequences go in one block and need no rescaling.
     static let keyBlock = 1024
-    /// Query rows per task of the fused kernel: it packs a head's keys and values once per task.
-    static let fusedQueryBlock = 1024
 
     /// Whether this CPU runs the fused kernel (it needs AVX-512).
     static let fusedKernelAvailable = engine_attention_supported() != 0
@@ -88,15 +86,15 @@ enum ScaledDotProductAttention {
 
 extension ScaledDotProductAttention {
     /// Unmasked attention through the fused kernel: query blocks of every head and image spread over the cores,
-    /// one scratch buffer per core.
-    static func fused(
-        query: Tensor, key: Tensor, value: Tensor, heads: Int, queryBlock: Int = fusedQueryBlock
-    ) -> Tensor {
+    /// one scratch buffer per core. A task takes `queryBlock` rows, by default a whole head's (the kernel packs the
+    /// head's keys and values once per task), split only as far as giving every core two tasks.
+    static func fused(query: Tensor, key: Tensor, value: Tensor, heads: Int, queryBlock: Int? = nil) -> Tensor {
         checkShapes(query: query, key: key, value: value, heads: heads)
         let (batch, queryLength, width) = (query.shape[0], query.shape[1], query.shape[2])
         let keyLength = key.shape[1]
         let headSize = width / heads
-        let blockRows = max(1, min(queryLength, queryBlock))
+        let blocksPerHead = max(1, (2 * Parallel.coreCount + batch * heads - 1) / (batch * heads))
+        let blockRows = max(1, min(queryLength, queryBlock ?? (queryLength + blocksPerHead - 1) / blocksPerHead))
         let queryBlocks = (queryLength + blockRows - 1) / blockRows
         let scale = 1 / Float(headSize).squareRoot()
         let scratchCount = engine_attention_scratch_floats(blockRows, headSize)
