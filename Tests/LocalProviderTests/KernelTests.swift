@@ -16,6 +16,38 @@ import Testing
         #expect(Fixtures.relativeError(output, expected) < 1e-5)
     }
 
+    /// Kernels left in a mapped file (float32 or float16), converted as each algorithm reads them (Winograd's
+    /// transform 16 kernel pairs at a time, in every weight block), give exactly what converted kernels give.
+    @Test(arguments: ["F32", "F16"], ConvolutionAlgorithm.allCases)
+    func mappedKernelsGiveTheConvertedResult(dtype: String, algorithm: ConvolutionAlgorithm) throws {
+        var values = TestValues(seed: 26)
+        // 7 x 5 = 35 kernel pairs: two whole blocks of 16 and a partial one.
+        let stored = values.tensor([7, 5, 3, 3])
+        let bytes =
+            dtype == "F32"
+            ? SafetensorsFileTests.floatBytes(stored.scalars)
+            : stored.scalars.flatMap { value -> [UInt8] in
+                let bits = Float16(value).bitPattern
+                return [UInt8(bits & 0xFF), UInt8(bits >> 8)]
+            }
+        let folder = try ScratchFolder()
+        let header = #"{"conv.weight":{"dtype":"\#(dtype)","shape":[7,5,3,3],"data_offsets":[0,\#(bytes.count)]}}"#
+        let file = try SafetensorsFile(
+            path: try folder.write("conv.safetensors", SafetensorsFileTests.file(json: header, data: bytes)))
+        let bias = values.tensor([7])
+        let mapped = Conv2d(
+            weights: .mapped(try file.elements("conv.weight")), shape: [7, 5, 3, 3], bias: bias, padding: 1)
+        let converted = Conv2d(weight: try file.tensor("conv.weight"), bias: bias, padding: 1)
+        let input = values.tensor([2, 5, 12, 12])
+        #expect(mapped(input, algorithm: algorithm) == converted(input, algorithm: algorithm))
+        // Weight blocks of one output channel each: every block converts its own kernels.
+        for tile in [WinogradTile.f2, .f4] {
+            #expect(
+                mapped.winograd(input, tile: tile, weightBlockElements: 1)
+                    == converted.winograd(input, tile: tile, weightBlockElements: 1))
+        }
+    }
+
     @Test(arguments: [WinogradTile.f2, .f4])
     func winogradChunksAndWeightBlocksGiveTheWholeResult(tile: WinogradTile) {
         var values = TestValues(seed: 20)

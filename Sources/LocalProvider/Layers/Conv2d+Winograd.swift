@@ -95,49 +95,73 @@ extension Conv2d {
     }
 
     /// Writes `G g G^T` of every (output, input) kernel pair of the output channels `outputs` to `target`, laid out
-    /// `[alpha^2][outputs][in]`.
+    /// `[alpha^2][outputs][in]`. Mapped kernels are converted 16 pairs at a time as the transform reads them.
     func transformWeights(_ tile: WinogradTile, outputs: Range<Int>, into target: UnsafeMutablePointer<Float>) {
+        switch weights {
+        case .converted(let weight):
+            weight.scalars.withUnsafeBufferPointer { kernels in
+                transformWeights(tile, outputs: outputs, into: target) { first, _, _ in
+                    UnsafePointer(kernels.baseAddress! + first)
+                }
+            }
+        case .mapped(let elements):
+            transformWeights(tile, outputs: outputs, into: target) { first, count, staging in
+                elements.convert(first, count, staging)
+                return UnsafePointer(staging)
+            }
+        }
+    }
+
+    /// The transform over kernels that `kernels(first, count, staging)` provides: a pointer to elements
+    /// `first..<first + count` (at most 16 pairs' worth), in place or written to `staging` for the call.
+    private func transformWeights(
+        _ tile: WinogradTile, outputs: Range<Int>, into target: UnsafeMutablePointer<Float>,
+        kernels: (_ first: Int, _ count: Int, _ staging: UnsafeMutablePointer<Float>) -> UnsafePointer<Float>
+    ) {
         let alpha = tile.inputSize
         let pairs = outputs.count * inputChannels
         let firstPair = outputs.lowerBound * inputChannels
         let width = Vector.scalarCount
-        weight.scalars.withUnsafeBufferPointer { kernels in
-            tile.kernelTransform.withUnsafeBufferPointer { transform in
-                let g = transform.baseAddress!
-                Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
-                    let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
-                    defer { scratch.deallocate() }
-                    let (taps, half, full) = (scratch, scratch + 9, scratch + 9 + 3 * alpha)
-                    for block in blocks {
-                        let first = block * width
-                        let lanes = min(width, pairs - first)
-                        for tap in 0..<9 {
-                            var vector = Vector()
-                            for lane in 0..<lanes { vector[lane] = kernels[(firstPair + first + lane) * 9 + tap] }
-                            taps[tap] = vector
-                        }
-                        for a in 0..<alpha {
-                            for column in 0..<3 {
-                                var sum = Vector()
-                                for row in 0..<3 where g[a * 3 + row] != 0 {
-                                    sum += g[a * 3 + row] * taps[row * 3 + column]
-                                }
-                                half[a * 3 + column] = sum
+        tile.kernelTransform.withUnsafeBufferPointer { transform in
+            let g = transform.baseAddress!
+            Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
+                let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
+                let staging = UnsafeMutablePointer<Float>.allocate(capacity: 9 * width)
+                defer {
+                    scratch.deallocate()
+                    staging.deallocate()
+                }
+                let (taps, half, full) = (scratch, scratch + 9, scratch + 9 + 3 * alpha)
+                for block in blocks {
+                    let first = block * width
+                    let lanes = min(width, pairs - first)
+                    let source = kernels((firstPair + first) * 9, lanes * 9, staging)
+                    for tap in 0..<9 {
+                        var vector = Vector()
+                        for lane in 0..<lanes { vector[lane] = source[lane * 9 + tap] }
+                        taps[tap] = vector
+                    }
+                    for a in 0..<alpha {
+                        for column in 0..<3 {
+                            var sum = Vector()
+                            for row in 0..<3 where g[a * 3 + row] != 0 {
+                                sum += g[a * 3 + row] * taps[row * 3 + column]
                             }
+                            half[a * 3 + column] = sum
                         }
-                        for a in 0..<alpha {
-                            for b in 0..<alpha {
-                                var sum = Vector()
-                                for column in 0..<3 where g[b * 3 + column] != 0 {
-                                    sum += g[b * 3 + column] * half[a * 3 + column]
-                                }
-                                full[a * alpha + b] = sum
+                    }
+                    for a in 0..<alpha {
+                        for b in 0..<alpha {
+                            var sum = Vector()
+                            for column in 0..<3 where g[b * 3 + column] != 0 {
+                                sum += g[b * 3 + column] * half[a * 3 + column]
                             }
+                            full[a * alpha + b] = sum
                         }
-                        for position in 0..<(alpha * alpha) {
-                            VectorKernels.store(
-                                full[position], to: target + position * pairs + first, lanes: lanes)
-                        }
+                    }
+                    for position in 0..<(alpha * alpha) {
+                        VectorKernels.store(
+                            full[position], to: target + position * pairs + first, lanes: lanes)
                     }
                 }
             }

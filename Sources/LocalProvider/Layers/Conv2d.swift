@@ -1,34 +1,61 @@
 /// A 2-D convolution over NCHW tensors (weights `[out, in, kh, kw]`): Winograd for 3x3 stride-1 kernels on
 /// images large enough for it, im2col + GEMM otherwise.
 struct Conv2d: Sendable {
-    let weight: Tensor
+    /// The kernels, `[out, in, kh, kw]`: converted to float32, or in the mapped file, converted when a call reads
+    /// them (Winograd's weight transform then reads the file directly, with no float32 copy of the whole).
+    enum Weights: Sendable {
+        case converted(Tensor)
+        case mapped(TensorElements)
+    }
+
+    let weights: Weights
+    let weightShape: [Int]
     let bias: Tensor?
     let stride: Int
     let padding: Int
 
-    var outputChannels: Int { weight.shape[0] }
-    var inputChannels: Int { weight.shape[1] }
-    var kernelHeight: Int { weight.shape[2] }
-    var kernelWidth: Int { weight.shape[3] }
+    var outputChannels: Int { weightShape[0] }
+    var inputChannels: Int { weightShape[1] }
+    var kernelHeight: Int { weightShape[2] }
+    var kernelWidth: Int { weightShape[3] }
+
+    /// The kernels as float32 (mapped ones are converted by this call).
+    var weight: Tensor {
+        switch weights {
+        case .converted(let weight): weight
+        case .mapped(let elements): elements.tensor()
+        }
+    }
 
     init(weight: Tensor, bias: Tensor?, stride: Int = 1, padding: Int = 0) {
-        precondition(weight.shape.count == 4, "conv2d weight must be 4-D, got \(weight.shape)")
-        precondition(bias == nil || bias!.shape == [weight.shape[0]], "conv2d bias does not match \(weight.shape)")
+        self.init(weights: .converted(weight), shape: weight.shape, bias: bias, stride: stride, padding: padding)
+    }
+
+    init(weights: Weights, shape: [Int], bias: Tensor?, stride: Int = 1, padding: Int = 0) {
+        precondition(shape.count == 4, "conv2d weight must be 4-D, got \(shape)")
+        precondition(bias == nil || bias!.shape == [shape[0]], "conv2d bias does not match \(shape)")
         precondition(stride >= 1 && padding >= 0)
-        self.weight = weight
+        self.weights = weights
+        self.weightShape = shape
         self.bias = bias
         self.stride = stride
         self.padding = padding
     }
 
-    /// Loads `<prefix>.weight` and `<prefix>.bias` for a square `kernel` convolution.
+    /// Loads `<prefix>.weight` and `<prefix>.bias` for a square `kernel` convolution; with mapped residency the
+    /// kernels stay in the file until a call reads them.
     init(
         _ weights: WeightLoader, _ prefix: String, input: Int, output: Int, kernel: Int, stride: Int = 1,
         padding: Int = 0
     ) throws {
-        self.init(
-            weight: try weights.tensor("\(prefix).weight", shape: [output, input, kernel, kernel]),
-            bias: try weights.tensor("\(prefix).bias", shape: [output]), stride: stride, padding: padding)
+        let shape = [output, input, kernel, kernel]
+        let bias = try weights.tensor("\(prefix).bias", shape: [output])
+        let kernels: Weights =
+            switch weights.residency {
+            case .resident: .converted(try weights.tensor("\(prefix).weight", shape: shape))
+            case .mapped: .mapped(try weights.elements("\(prefix).weight", shape: shape))
+            }
+        self.init(weights: kernels, shape: shape, bias: bias, stride: stride, padding: padding)
     }
 
     /// Convolves `input` (`[N, C_in, H, W]`), giving `[N, C_out, H_out, W_out]`, with the fastest algorithm for

@@ -13,5 +13,9 @@ struct RenamedTensorStore: TensorStore {
         try base.rows(names[name] ?? name, indices)
     }
 
+    func elements(_ name: String) throws -> TensorElements {
+        try base.elements(names[name] ?? name)
+    }
+
     func releaseMappedPages() { base.releaseMappedPages() }
 }

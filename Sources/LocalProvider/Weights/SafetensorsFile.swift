@@ -101,6 +101,15 @@ public final class SafetensorsFile: @unchecked Sendable {
         }
     }
 
+    /// Tensor `name`'s elements, converted to float32 range by range on demand; the value keeps the file mapped.
+    func elements(_ name: String) throws -> TensorElements {
+        let entry = try self.entry(named: name)
+        let convert = try converter(entry, name)
+        return TensorElements(shape: entry.shape) { first, count, target in
+            withExtendedLifetime(self) { convert(first, count, target) }
+        }
+    }
+
     private func entry(named name: String) throws -> Entry {
         guard let entry = entries[name] else { throw SafetensorsError.tensorNotFound(path, tensor: name) }
         return entry

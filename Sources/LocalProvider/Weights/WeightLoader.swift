@@ -51,6 +51,18 @@ struct WeightLoader: Sendable {
         return try store.tensor(prefix + key)
     }
 
+    /// `key` (after the prefix), which must have `shape`, as elements converted when a layer reads them: for
+    /// weights a layer reads in pieces (Winograd's transform reads a convolution's kernels 16 at a time).
+    func elements(_ key: String, shape: [Int]) throws -> TensorElements {
+        let stored = try checkedShape(key, shape: shape, alsoAccepting: nil)
+        if checksShapesOnly {
+            return TensorElements(shape: stored) { _, _, _ in
+                preconditionFailure("a shape-checking loader's weights are never read")
+            }
+        }
+        return try store.elements(prefix + key)
+    }
+
     /// Loads rows `indices` of `key` (after the prefix), which must have `shape`, converting only those rows:
     /// a lookup in an embedding table without the whole table.
     func rows(_ key: String, shape: [Int], _ indices: [Int]) throws -> Tensor {
