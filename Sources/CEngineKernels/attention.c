@@ -23,7 +23,7 @@ static size_t round_up(size_t value, size_t multiple) { return (value + multiple
 /// Keys per packed block for `head_size`: a multiple of CHUNK, at least one chunk.
 static size_t key_block(size_t head_size) {
     size_t per_key = head_size + round_up(head_size, LANES);
-    size_t keys = BLOCK_FLOATS / per_key / CHUNK * CHUNK;
+    size_t keys = per_key == 0 ? CHUNK : BLOCK_FLOATS / per_key / CHUNK * CHUNK;
     return keys < CHUNK ? CHUNK : keys;
 }
 
@@ -231,8 +231,8 @@ int engine_attention_supported(void) {
 int engine_attention_head(const float *query, const float *key, const float *value, float *output, size_t rows,
     size_t keys, size_t head_size, size_t stride, float scale, float *scratch) {
 #if defined(__x86_64__)
-    if (rows == 0) return 1;
-    if (!has_avx512() || keys == 0 || head_size == 0) return 0;
+    if (!has_avx512()) return 0;
+    if (rows == 0 || head_size == 0) return 1; // nothing to write (with no keys, rows get zeros below)
     attention_avx512(query, key, value, output, rows, keys, head_size, stride, scale, scratch);
     return 1;
 #else
