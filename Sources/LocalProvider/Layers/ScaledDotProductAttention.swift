@@ -40,24 +40,42 @@ enum ScaledDotProductAttention {
         keyBlock: Int = keyBlock
     ) -> Tensor {
         checkShapes(query: query, key: key, value: value, heads: heads)
+        let (batch, queryLength, keyLength) = (query.shape[0], query.shape[1], key.shape[1])
+        let blockRows = max(1, min(queryLength, queryBlock))
+        let blockColumns = max(1, min(keyLength, keyBlock))
+        // Split the work inside a block only when there are fewer blocks than cores.
+        let parallelInside = batch * heads * ((queryLength + blockRows - 1) / blockRows) < Parallel.coreCount
+        return forEachQueryBlock(
+            query: query, key: key, value: value, heads: heads, blockRows: blockRows,
+            perCore: { OnlineSoftmax(rows: blockRows, columns: blockColumns) }
+        ) { state, head, firstRow, rows in
+            // Causal rows see keys up to their own position only: skip later key blocks.
+            let visible = causal ? min(keyLength, firstRow + rows) : keyLength
+            state.attend(
+                head, firstRow: firstRow, rows: rows, keyLength: visible, blockColumns: blockColumns, causal: causal,
+                parallel: parallelInside)
+        }
+    }
+
+    /// Spreads the tasks, one per image, head and block of `blockRows` query rows, over the cores, and returns the
+    /// output they write: `perCore` makes a core's working state, `attend` runs one task given its head's
+    /// matrices and its rows.
+    private static func forEachQueryBlock<State>(
+        query: Tensor, key: Tensor, value: Tensor, heads: Int, blockRows: Int, perCore: () -> State,
+        attend: (inout State, HeadPointers, _ firstRow: Int, _ rows: Int) -> Void
+    ) -> Tensor {
         let (batch, queryLength, width) = (query.shape[0], query.shape[1], query.shape[2])
         let keyLength = key.shape[1]
         let headSize = width / heads
-        let blockRows = max(1, min(queryLength, queryBlock))
-        let blockColumns = max(1, min(keyLength, keyBlock))
         let queryBlocks = (queryLength + blockRows - 1) / blockRows
-        let tasks = batch * heads * queryBlocks
-        // Query blocks of every head and image are independent: spread them over the cores, and split the work
-        // inside a block only when there are fewer blocks than cores.
-        let parallelInside = tasks < Parallel.coreCount
         return Tensor(shape: [batch, queryLength, width]) { output in
             let out = output.baseAddress!
             query.scalars.withUnsafeBufferPointer { q in
                 key.scalars.withUnsafeBufferPointer { k in
                     value.scalars.withUnsafeBufferPointer { v in
                         let (q, k, v) = (q.baseAddress!, k.baseAddress!, v.baseAddress!)
-                        Parallel.forRanges(count: tasks, minimumPerChunk: 1) { range in
-                            var state = OnlineSoftmax(rows: blockRows, columns: blockColumns)
+                        Parallel.forRanges(count: batch * heads * queryBlocks, minimumPerChunk: 1) { range in
+                            var state = perCore()
                             for task in range {
                                 let (image, rest) = task.quotientAndRemainder(dividingBy: heads * queryBlocks)
                                 let (head, block) = rest.quotientAndRemainder(dividingBy: queryBlocks)
@@ -69,12 +87,7 @@ enum ScaledDotProductAttention {
                                     output: out + image * queryLength * width + offset, width: width,
                                     headSize: headSize)
                                 let firstRow = block * blockRows
-                                let rows = min(blockRows, queryLength - firstRow)
-                                // Causal rows see keys up to their own position only: skip later key blocks.
-                                let visible = causal ? min(keyLength, firstRow + rows) : keyLength
-                                state.attend(
-                                    pointers, firstRow: firstRow, rows: rows, keyLength: visible,
-                                    blockColumns: blockColumns, causal: causal, parallel: parallelInside)
+                                attend(&state, pointers, firstRow, min(blockRows, queryLength - firstRow))
                             }
                         }
                     }
@@ -90,39 +103,22 @@ extension ScaledDotProductAttention {
     /// head's keys and values once per task), split only as far as giving every core two tasks.
     static func fused(query: Tensor, key: Tensor, value: Tensor, heads: Int, queryBlock: Int? = nil) -> Tensor {
         checkShapes(query: query, key: key, value: value, heads: heads)
-        let (batch, queryLength, width) = (query.shape[0], query.shape[1], query.shape[2])
-        let keyLength = key.shape[1]
-        let headSize = width / heads
+        let (batch, queryLength, keyLength) = (query.shape[0], query.shape[1], key.shape[1])
+        let headSize = query.shape[2] / heads
         let blocksPerHead = max(1, (2 * Parallel.coreCount + batch * heads - 1) / (batch * heads))
         let blockRows = max(1, min(queryLength, queryBlock ?? (queryLength + blocksPerHead - 1) / blocksPerHead))
-        let queryBlocks = (queryLength + blockRows - 1) / blockRows
         let scale = 1 / Float(headSize).squareRoot()
         let scratchCount = engine_attention_scratch_floats(blockRows, headSize)
-        return Tensor(shape: [batch, queryLength, width]) { output in
-            let out = output.baseAddress!
-            query.scalars.withUnsafeBufferPointer { q in
-                key.scalars.withUnsafeBufferPointer { k in
-                    value.scalars.withUnsafeBufferPointer { v in
-                        let (q, k, v) = (q.baseAddress!, k.baseAddress!, v.baseAddress!)
-                        Parallel.forRanges(count: batch * heads * queryBlocks, minimumPerChunk: 1) { range in
-                            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: scratchCount)
-                            defer { scratch.deallocate() }
-                            for task in range {
-                                let (image, rest) = task.quotientAndRemainder(dividingBy: heads * queryBlocks)
-                                let (head, block) = rest.quotientAndRemainder(dividingBy: queryBlocks)
-                                let firstRow = block * blockRows
-                                let rows = min(blockRows, queryLength - firstRow)
-                                let queryOffset = (image * queryLength + firstRow) * width + head * headSize
-                                let keyOffset = image * keyLength * width + head * headSize
-                                let done = engine_attention_head(
-                                    q + queryOffset, k + keyOffset, v + keyOffset, out + queryOffset, rows,
-                                    keyLength, headSize, width, scale, scratch)
-                                precondition(done != 0, "the fused attention kernel is not supported on this CPU")
-                            }
-                        }
-                    }
-                }
+        return forEachQueryBlock(
+            query: query, key: key, value: value, heads: heads, blockRows: blockRows,
+            perCore: { [Float](repeating: 0, count: scratchCount) }
+        ) { scratch, head, firstRow, rows in
+            let done = scratch.withUnsafeMutableBufferPointer { scratch in
+                engine_attention_head(
+                    head.query + firstRow * head.width, head.key, head.value, head.output + firstRow * head.width,
+                    rows, keyLength, head.headSize, head.width, scale, scratch.baseAddress!)
             }
+            precondition(done != 0, "the fused attention kernel is not supported on this CPU")
         }
     }
 }
