@@ -13,7 +13,8 @@ import Testing
 
     private static func verifier(url: String, clock: ManualClock, client: HTTPClient) -> (IDTokenVerifier, KeySetCache)
     {
-        let cache = KeySetCache(source: HTTPKeySetSource(url: url, client: client, timeout: .seconds(5)), clock: clock)
+        // The fixture server answers at once; 30 s leaves room for a ThreadSanitizer run beside the whole suite.
+        let cache = KeySetCache(source: HTTPKeySetSource(url: url, client: client, timeout: .seconds(30)), clock: clock)
         let verifier = IDTokenVerifier(
             issuers: [TrustedIssuer(configuration: .google(clientIDs: [Fixture.clientID]), keySet: cache)],
             clock: clock,
