@@ -16,15 +16,6 @@ struct DiffusionGateway: AsyncParsableCommand {
     /// that do not exist yet (`AllocatorTuning`).
     static func main() async {
         AllocatorTuning.keepLargeFreedBlocks()
-        do {
-            var command = try parseAsRoot()
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            exit(withError: error)
-        }
+        await main(nil)
     }
 }

@@ -80,9 +80,7 @@ public final class SafetensorsFile: @unchecked Sendable {
 
     /// Loads tensor `name` as float32, converting F16, BF16 and F64.
     public func tensor(_ name: String) throws -> Tensor {
-        let entry = try self.entry(named: name)
-        let convert = try converter(entry, name)
-        return Tensor(shape: entry.shape) { buffer in convert(0, entry.shape.reduce(1, *), buffer.baseAddress!) }
+        try elements(name).tensor()
     }
 
     /// Loads rows `indices` (in that order, repeats allowed) of tensor `name` along its first dimension as
