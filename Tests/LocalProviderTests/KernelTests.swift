@@ -119,33 +119,8 @@ import Testing
         let key = values.tensor([2, keys, width])
         let value = values.tensor([2, keys, width])
         let output = ScaledDotProductAttention.fused(query: query, key: key, value: value, heads: heads)
-        var largestError = 0.0
-        for image in 0..<2 {
-            for head in 0..<heads {
-                for row in 0..<queries {
-                    let q = (0..<headSize).map {
-                        Double(query.scalars[(image * queries + row) * width + head * headSize + $0])
-                    }
-                    let scores = (0..<keys).map { j in
-                        (0..<headSize).reduce(0.0) { sum, c in
-                            sum + q[c] * Double(key.scalars[(image * keys + j) * width + head * headSize + c])
-                        } / Double(headSize).squareRoot()
-                    }
-                    let largest = scores.max()!
-                    let weights = scores.map { Foundation.exp($0 - largest) }
-                    let total = weights.reduce(0, +)
-                    for c in 0..<headSize {
-                        let expected =
-                            (0..<keys).reduce(0.0) { sum, j in
-                                sum + weights[j]
-                                    * Double(value.scalars[(image * keys + j) * width + head * headSize + c])
-                            } / total
-                        let actual = Double(output.scalars[(image * queries + row) * width + head * headSize + c])
-                        largestError = max(largestError, abs(actual - expected))
-                    }
-                }
-            }
-        }
+        let expected = ReferenceAttention.compute(query: query, key: key, value: value, heads: heads)
+        let largestError = zip(output.scalars, expected).map { abs(Double($0) - $1) }.max() ?? 0
         #expect(largestError < 2e-6, "largest difference \(largestError)")
     }
 
