@@ -15,7 +15,7 @@ import Testing
             name: "a1111",
             configuration: A1111Configuration(
                 baseURL: server.baseURL, username: "ops", password: password, progressInterval: .milliseconds(20),
-                callTimeout: .seconds(5), maxImageBytes: maxImageBytes),
+                callTimeout: .seconds(30), maxImageBytes: maxImageBytes),
             capabilities: ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: []))
     }
 

@@ -23,7 +23,7 @@ import Testing
             name: "banana",
             configuration: BananaConfiguration(
                 style: .v4(baseURL: server.baseURL), apiKey: apiKey, modelKey: "sd-model",
-                callTimeout: .seconds(5), maxChecks: 20, maxImageBytes: maxImageBytes),
+                callTimeout: .seconds(30), maxChecks: 20, maxImageBytes: maxImageBytes),
             capabilities: capabilities)
     }
 
@@ -32,7 +32,7 @@ import Testing
             name: "banana",
             configuration: BananaConfiguration(
                 style: .direct(appURL: server.baseURL, route: "/generate"), apiKey: apiKey, modelKey: "sd-model",
-                callTimeout: .seconds(5),
+                callTimeout: .seconds(30),
                 retry: RetryBackoff(maxRetries: 3, initialDelay: .milliseconds(10), maxDelay: .milliseconds(40))),
             capabilities: capabilities)
     }

@@ -17,7 +17,7 @@ import Testing
             name: "replicate",
             configuration: ReplicateConfiguration(
                 baseURL: server.baseURL, target: target, apiToken: token, preferWaitSeconds: wait,
-                pollInterval: .milliseconds(5), maxPollInterval: .milliseconds(20), callTimeout: .seconds(5),
+                pollInterval: .milliseconds(5), maxPollInterval: .milliseconds(20), callTimeout: .seconds(30),
                 maxImageBytes: maxImageBytes),
             capabilities: ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: []))
     }

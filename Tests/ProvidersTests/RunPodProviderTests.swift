@@ -16,7 +16,7 @@ import Testing
             name: "runpod",
             configuration: RunPodConfiguration(
                 baseURL: server.baseURL, endpointID: "ep1", apiKey: apiKey, useRunSync: runSync,
-                pollInterval: .milliseconds(5), maxPollInterval: .milliseconds(20), callTimeout: .seconds(5),
+                pollInterval: .milliseconds(5), maxPollInterval: .milliseconds(20), callTimeout: .seconds(30),
                 maxImageBytes: maxImageBytes),
             capabilities: ProviderCapabilities(maxWidth: 64, maxHeight: 64, maxSteps: 50, schedulers: []))
     }
