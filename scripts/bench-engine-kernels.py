@@ -44,6 +44,12 @@ def kernel_cases():
         x, w, b = torch.randn(2, 4096, 320), torch.randn(2560, 320) / 320 ** 0.5, torch.randn(2560) * 0.1
         return lambda: F.linear(x, w, b)
     cases["linear-2x4096x320-to-2560"] = linear
+    for inputs, outputs in [(768, 3072), (3072, 768)]:
+        def text_linear(inputs=inputs, outputs=outputs):
+            x, w = torch.randn(2, 77, inputs), torch.randn(outputs, inputs) / inputs ** 0.5
+            b = torch.randn(outputs) * 0.1
+            return lambda: F.linear(x, w, b)
+        cases[f"linear-2x77x{inputs}-to-{outputs}"] = text_linear
 
     def geglu():
         x = torch.randn(2, 4096, 2560)

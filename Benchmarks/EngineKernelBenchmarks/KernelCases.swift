@@ -44,6 +44,19 @@ enum KernelCases {
             Benchmark(name: "linear-2x4096x320-to-2560") {
                 EngineKernels.linear(tokens, weight: projection, bias: projectionBias)
             })
+        // The text encoder's MLP on two prompts (2 x 77 tokens): its weights laid out in panels, or through the BLAS.
+        for (name, inputs, outputs) in [("linear-2x77x768-to-3072", 768, 3072), ("linear-2x77x3072-to-768", 3072, 768)]
+        {
+            let input = random.tensor([2, 77, inputs])
+            let weight = random.tensor([outputs, inputs], scale: 1 / Float(inputs).squareRoot())
+            let bias = random.tensor([outputs], scale: 0.1)
+            let panels = EngineKernels.linearLayer(weight: weight, bias: bias, inPanels: true)
+            cases.append(Benchmark(name: name) { panels(input) })
+            if withAlgorithms {
+                let blas = EngineKernels.linearLayer(weight: weight, bias: bias, inPanels: false)
+                cases.append(Benchmark(name: "\(name)/blas") { blas(input) })
+            }
+        }
         let gated = random.tensor([2, 4096, 2560])
         cases.append(Benchmark(name: "geglu-2x4096x2560") { EngineKernels.geglu(gated) })
         let attentions: [(String, batch: Int, queries: Int, keys: Int, width: Int, heads: Int)] = [

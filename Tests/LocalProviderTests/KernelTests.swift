@@ -139,6 +139,38 @@ import Testing
         #expect(Fixtures.relativeError(whole, gemm) < 1e-5)
     }
 
+    /// Shapes around the panel kernel's edges: rows off its 14-row tile and past its 224-row block (two passes over
+    /// the weights), outputs off whole and half panels, inputs off its 256-input depth; with and without a bias; the
+    /// last case large enough to split its panels across cores.
+    @Test(
+        .enabled(if: WeightPanels.kernelAvailable),
+        arguments: [
+            (rows: 1, inputs: 1, outputs: 1, bias: true), (13, 7, 15, false), (14, 256, 16, true), (15, 257, 17, true),
+            (29, 40, 64, true), (154, 300, 33, false), (230, 513, 100, true),
+        ])
+    func panelProductMatchesDoublePrecision(rows: Int, inputs: Int, outputs: Int, bias: Bool) throws {
+        var values = TestValues(seed: UInt64(rows * 1_000 + inputs))
+        let input = values.tensor([rows, inputs])
+        let weight = values.tensor([outputs, inputs])
+        let biasValues = bias ? values.tensor([outputs]) : nil
+        let output = Linear(weight: weight, bias: biasValues).laidOutInPanels()(input)
+        #expect(output.shape == [rows, outputs])
+        for row in 0..<rows {
+            for column in 0..<outputs {
+                var sum = Double(biasValues?.scalars[column] ?? 0)
+                var magnitude = abs(sum)
+                for index in 0..<inputs {
+                    let term =
+                        Double(input.scalars[row * inputs + index]) * Double(weight.scalars[column * inputs + index])
+                    sum += term
+                    magnitude += abs(term)
+                }
+                let error = abs(Double(output.scalars[row * outputs + column]) - sum)
+                try #require(error <= 1e-5 * magnitude, "row \(row), output \(column): \(error) off")
+            }
+        }
+    }
+
     @Test func vectorGELUMatchesLibm() {
         let inputs = (0..<1201).map { Float($0 - 600) / 100 }
         var gelu = inputs

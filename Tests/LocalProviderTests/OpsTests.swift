@@ -42,13 +42,14 @@ import Testing
     @Test func linearMatchesNaive() {
         var values = TestValues(seed: 1)
         let input = values.tensor([2, 3, 4])
-        let linear = Linear(weight: values.tensor([5, 4]), bias: values.tensor([5]))
+        let weight = values.tensor([5, 4])
+        let linear = Linear(weight: weight, bias: values.tensor([5]))
         let output = linear(input)
         #expect(output.shape == [2, 3, 5])
         for row in 0..<6 {
             for o in 0..<5 {
                 var sum = linear.bias!.scalars[o]
-                for i in 0..<4 { sum += input.scalars[row * 4 + i] * linear.weight.scalars[o * 4 + i] }
+                for i in 0..<4 { sum += input.scalars[row * 4 + i] * weight.scalars[o * 4 + i] }
                 #expect(abs(output.scalars[row * 5 + o] - sum) < 1e-5)
             }
         }

@@ -22,4 +22,30 @@ size_t engine_attention_scratch_floats(size_t rows, size_t head_size);
 int engine_attention_head(const float *query, const float *key, const float *value, float *output, size_t rows,
     size_t keys, size_t head_size, size_t stride, float scale, float *scratch);
 
+/// Panels of 32 outputs that a `[outputs, inputs]` weight fills (the last one zero-padded).
+size_t engine_weight_panels(size_t outputs);
+
+/// The floats of a `[outputs, inputs]` weight laid out in panels by `engine_pack_weight_panels`.
+size_t engine_weight_panels_floats(size_t outputs, size_t inputs);
+
+/// Lays out `weight` (`[outputs, inputs]`, row-major, as PyTorch stores a linear layer) for
+/// `engine_panel_product`: by 512 inputs at a time, then by panel of 32 outputs, input after input, so that the
+/// kernel's pass over a range of inputs reads one stretch of memory; zeros past the last output. Writes the
+/// panels `first_panel ..< end_panel` (so that several threads can share the work). `panels` must be 64-byte
+/// aligned.
+void engine_pack_weight_panels(
+    const float *weight, size_t outputs, size_t inputs, size_t first_panel, size_t end_panel, float *panels);
+
+/// Whether `engine_panel_product` runs on this CPU (it needs AVX-512); when not, it returns 0 and writes nothing.
+int engine_panel_product_supported(void);
+
+/// The floats of scratch one `engine_panel_product` call needs, whatever its shape.
+size_t engine_panel_product_scratch_floats(void);
+
+/// `output = input W^T + bias` for the output columns of panels `first_panel ..< end_panel`, with `W` laid out by
+/// `engine_pack_weight_panels`: `input` is `[rows, inputs]`, `output` `[rows, outputs]`, both contiguous; `bias`
+/// (`outputs` floats) may be NULL. Returns 1 when done, 0 when this CPU lacks the instructions.
+int engine_panel_product(const float *input, size_t rows, size_t inputs, const float *panels, size_t outputs,
+    const float *bias, float *output, size_t first_panel, size_t end_panel, float *scratch);
+
 #endif

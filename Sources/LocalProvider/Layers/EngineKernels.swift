@@ -26,6 +26,13 @@ public enum EngineKernels {
         Linear(weight: weight, bias: bias)(input)
     }
 
+    /// A linear layer over `weight` (`[out, in]`) prepared once for many calls; with `inPanels`, its weight laid
+    /// out for few-row inputs as the text encoder's layers are (where the CPU runs that kernel).
+    public static func linearLayer(weight: Tensor, bias: Tensor?, inPanels: Bool) -> @Sendable (Tensor) -> Tensor {
+        let layer = Linear(weight: weight, bias: bias)
+        return inPanels ? layer.laidOutInPanels().callAsFunction : layer.callAsFunction
+    }
+
     /// GEGLU: the last dimension split into `(value, gate)`, giving `value * gelu(gate)`.
     public static func geglu(_ input: Tensor) -> Tensor {
         Activation.geglu(input)

@@ -15,14 +15,14 @@ struct CLIPEncoderLayer: Sendable {
         }
         attentionNorm = try LayerNorm(weights, "\(prefix).layer_norm1", features: width, epsilon: config.layerNormEps)
         attention = Attention(
-            query: try Linear(weights, "\(prefix).self_attn.q_proj", input: width, output: width),
-            key: try Linear(weights, "\(prefix).self_attn.k_proj", input: width, output: width),
-            value: try Linear(weights, "\(prefix).self_attn.v_proj", input: width, output: width),
-            output: try Linear(weights, "\(prefix).self_attn.out_proj", input: width, output: width),
+            query: try Linear(weights, "\(prefix).self_attn.q_proj", input: width, output: width).laidOutInPanels(),
+            key: try Linear(weights, "\(prefix).self_attn.k_proj", input: width, output: width).laidOutInPanels(),
+            value: try Linear(weights, "\(prefix).self_attn.v_proj", input: width, output: width).laidOutInPanels(),
+            output: try Linear(weights, "\(prefix).self_attn.out_proj", input: width, output: width).laidOutInPanels(),
             heads: config.numAttentionHeads, causal: true)
         mlpNorm = try LayerNorm(weights, "\(prefix).layer_norm2", features: width, epsilon: config.layerNormEps)
-        up = try Linear(weights, "\(prefix).mlp.fc1", input: width, output: config.intermediateSize)
-        down = try Linear(weights, "\(prefix).mlp.fc2", input: config.intermediateSize, output: width)
+        up = try Linear(weights, "\(prefix).mlp.fc1", input: width, output: config.intermediateSize).laidOutInPanels()
+        down = try Linear(weights, "\(prefix).mlp.fc2", input: config.intermediateSize, output: width).laidOutInPanels()
         switch config.hiddenAct {
         case "quick_gelu": quickGELU = true
         case "gelu": quickGELU = false
