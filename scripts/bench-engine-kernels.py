@@ -81,9 +81,15 @@ def kernel_cases():
 def model_cases(folder):
     from diffusers import AutoencoderKL, UNet2DConditionModel
     from transformers import CLIPTextModel
-    text = CLIPTextModel.from_pretrained(os.path.join(folder, "text_encoder")).eval()
-    unet = UNet2DConditionModel.from_pretrained(os.path.join(folder, "unet")).eval()
-    vae = AutoencoderKL.from_pretrained(os.path.join(folder, "vae")).eval()
+
+    def load(model, component):
+        # float32 files, or float16 ones (make bench-engine's checkpoint) widened to float32 as diffusers does
+        path = os.path.join(folder, component)
+        half = not any(name.endswith(".safetensors") and ".fp16." not in name for name in os.listdir(path))
+        return model.from_pretrained(path, variant="fp16" if half else None, torch_dtype=torch.float32).eval()
+    text = load(CLIPTextModel, "text_encoder")
+    unet = load(UNet2DConditionModel, "unet")
+    vae = load(AutoencoderKL, "vae")
     ids = torch.tensor([[49406] + [(i * 37 + p * 11) % 49000 for i in range(1, 77)] for p in range(2)])
     latents, context, vae_latents = torch.randn(2, 4, 64, 64), torch.randn(2, 77, 768), torch.randn(1, 4, 64, 64)
     return {
