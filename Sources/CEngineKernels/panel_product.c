@@ -99,6 +99,7 @@ static __mmask16 lanes_mask(size_t lanes) {
 
 AVX512 static void panel_product_avx512(const float *input, size_t rows, size_t inputs, const float *panels,
     size_t outputs, const float *bias, float *output, size_t first_panel, size_t end_panel, float *scratch) {
+    const size_t panel_count = engine_weight_panels(outputs);
     for (size_t row_start = 0; row_start < rows; row_start += ROW_BLOCK) {
         size_t block_rows = min_size(ROW_BLOCK, rows - row_start);
         for (size_t depth_start = 0; depth_start < inputs; depth_start += DEPTH) {
@@ -116,7 +117,7 @@ AVX512 static void panel_product_avx512(const float *input, size_t rows, size_t 
                 size_t column = panel * PANEL;
                 size_t width = min_size(PANEL, outputs - column);
                 __mmask16 low_mask = lanes_mask(width), high_mask = width > LANES ? lanes_mask(width - LANES) : 0;
-                const float *slice = panels + depth_start * engine_weight_panels(outputs) * PANEL + panel * PANEL * depth;
+                const float *slice = panels + depth_start * panel_count * PANEL + panel * PANEL * depth;
                 for (size_t tile_start = 0; tile_start < block_rows; tile_start += TILE_ROWS) {
                     int tile_rows = (int)min_size(TILE_ROWS, block_rows - tile_start);
                     tile_of(tile_rows, scratch + tile_start * depth, slice, depth,

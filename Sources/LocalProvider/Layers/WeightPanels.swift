@@ -37,14 +37,14 @@ final class WeightPanels: Sendable {
     ) {
         guard rows > 0, outputs > 0 else { return }
         let panels = engine_weight_panels(outputs)
-        let panelWork = max(1, rows * 32 * inputs)
+        let panelWork = max(1, rows * 32 * inputs)  // multiply-adds per panel of 32 outputs
         Parallel.forRanges(count: panels, minimumPerChunk: max(1, BLAS.parallelMinimumWork / panelWork)) { range in
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: engine_panel_product_scratch_floats())
             defer { scratch.deallocate() }
             let done = engine_panel_product(
                 input, rows, inputs, storage.baseAddress, outputs, bias, output, range.lowerBound, range.upperBound,
                 scratch)
-            precondition(done == 1, "the panel product's CPU check passed at load")
+            precondition(done == 1, "engine_panel_product refused a CPU that WeightPanels accepted")
         }
     }
 }
