@@ -140,8 +140,9 @@ import Testing
     }
 
     /// Shapes around the panel kernel's edges: rows off its 14-row tile and past its 224-row block (two passes over
-    /// the weights), outputs off whole and half panels, inputs off its 256-input depth; with and without a bias; the
-    /// last case large enough to split its panels across cores.
+    /// the weights), outputs off whole and half panels, inputs past its 512-input pass (513: two passes, the second
+    /// starting from what the first wrote); with and without a bias; the last case large enough to split its panels
+    /// across cores.
     @Test(
         .enabled(if: WeightPanels.kernelAvailable),
         arguments: [
