@@ -122,47 +122,30 @@ extension Conv2d {
         let pairs = outputs.count * inputChannels
         let firstPair = outputs.lowerBound * inputChannels
         let width = Vector.scalarCount
-        tile.kernelTransform.withUnsafeBufferPointer { transform in
-            let g = transform.baseAddress!
-            Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
-                let scratch = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
-                let staging = UnsafeMutablePointer<Float>.allocate(capacity: 9 * width)
-                defer {
-                    scratch.deallocate()
-                    staging.deallocate()
+        Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
+            let vectors = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
+            let staging = UnsafeMutablePointer<Float>.allocate(capacity: 9 * width)
+            // The 16 pairs' taps tap by tap, so each tap is one vector load; lanes past the last pair stay 0.
+            let byTap = UnsafeMutablePointer<Float>.allocate(capacity: 9 * width)
+            byTap.initialize(repeating: 0, count: 9 * width)
+            defer {
+                vectors.deallocate()
+                staging.deallocate()
+                byTap.deallocate()
+            }
+            let (taps, half, full) = (vectors, vectors + 9, vectors + 9 + 3 * alpha)
+            for block in blocks {
+                let first = block * width
+                let lanes = min(width, pairs - first)
+                let source = kernels((firstPair + first) * 9, lanes * 9, staging)
+                for lane in 0..<lanes {
+                    for tap in 0..<9 { byTap[tap * width + lane] = source[lane * 9 + tap] }
                 }
-                let (taps, half, full) = (scratch, scratch + 9, scratch + 9 + 3 * alpha)
-                for block in blocks {
-                    let first = block * width
-                    let lanes = min(width, pairs - first)
-                    let source = kernels((firstPair + first) * 9, lanes * 9, staging)
-                    for tap in 0..<9 {
-                        var vector = Vector()
-                        for lane in 0..<lanes { vector[lane] = source[lane * 9 + tap] }
-                        taps[tap] = vector
-                    }
-                    for a in 0..<alpha {
-                        for column in 0..<3 {
-                            var sum = Vector()
-                            for row in 0..<3 where g[a * 3 + row] != 0 {
-                                sum += g[a * 3 + row] * taps[row * 3 + column]
-                            }
-                            half[a * 3 + column] = sum
-                        }
-                    }
-                    for a in 0..<alpha {
-                        for b in 0..<alpha {
-                            var sum = Vector()
-                            for column in 0..<3 where g[b * 3 + column] != 0 {
-                                sum += g[b * 3 + column] * half[a * 3 + column]
-                            }
-                            full[a * alpha + b] = sum
-                        }
-                    }
-                    for position in 0..<(alpha * alpha) {
-                        VectorKernels.store(
-                            full[position], to: target + position * pairs + first, lanes: lanes)
-                    }
+                for tap in 0..<9 { taps[tap] = VectorKernels.load(byTap + tap * width) }
+                for column in 0..<3 { tile.kernelLine(taps + column, 3, half + column) }
+                for a in 0..<alpha { tile.kernelLine(half + a * 3, 1, full + a * alpha) }
+                for position in 0..<(alpha * alpha) {
+                    VectorKernels.store(full[position], to: target + position * pairs + first, lanes: lanes)
                 }
             }
         }

@@ -31,63 +31,45 @@ struct WinogradShape: Sendable {
         let (across, padded) = (tilesAcross, paddedAcross)
         let lineLength = m * across + 2
         let tiles = rows * across
-        tile.inputTransform.withUnsafeBufferPointer { transform in
-            let bt = transform.baseAddress!
-            Parallel.forRanges(count: inputs, minimumPerChunk: 1) { channels in
-                let lines = UnsafeMutablePointer<Float>.allocate(capacity: alpha * lineLength)
-                let phases = UnsafeMutablePointer<Float>.allocate(capacity: alpha * alpha * padded)
-                phases.initialize(repeating: 0, count: alpha * alpha * padded)
-                let vectors = UnsafeMutablePointer<Vector>.allocate(capacity: 2 * alpha * alpha)
-                defer {
-                    lines.deallocate()
-                    phases.deallocate()
-                    vectors.deallocate()
-                }
-                let (d, half) = (vectors, vectors + alpha * alpha)
-                for channel in channels {
-                    for row in 0..<rows {
-                        let tileRow = firstRow + row
-                        let (image, tileY) = (tileRow / tilesDown, tileRow % tilesDown)
-                        let plane = source + (image * inputs + channel) * height * width
-                        for k in 0..<alpha {
-                            fillLine(
-                                lines + k * lineLength, length: lineLength, plane: plane, y: m * tileY - padding + k)
+        Parallel.forRanges(count: inputs, minimumPerChunk: 1) { channels in
+            let lines = UnsafeMutablePointer<Float>.allocate(capacity: alpha * lineLength)
+            let phases = UnsafeMutablePointer<Float>.allocate(capacity: alpha * alpha * padded)
+            phases.initialize(repeating: 0, count: alpha * alpha * padded)
+            let vectors = UnsafeMutablePointer<Vector>.allocate(capacity: 3 * alpha * alpha)
+            defer {
+                lines.deallocate()
+                phases.deallocate()
+                vectors.deallocate()
+            }
+            let (d, half, full) = (vectors, vectors + alpha * alpha, vectors + 2 * alpha * alpha)
+            for channel in channels {
+                for row in 0..<rows {
+                    let tileRow = firstRow + row
+                    let (image, tileY) = (tileRow / tilesDown, tileRow % tilesDown)
+                    let plane = source + (image * inputs + channel) * height * width
+                    for k in 0..<alpha {
+                        fillLine(lines + k * lineLength, length: lineLength, plane: plane, y: m * tileY - padding + k)
+                    }
+                    for k in 0..<alpha {
+                        for column in 0..<alpha {
+                            let line = lines + k * lineLength + column
+                            let phase = phases + (k * alpha + column) * padded
+                            for t in 0..<across { phase[t] = line[m * t] }
                         }
-                        for k in 0..<alpha {
-                            for column in 0..<alpha {
-                                let line = lines + k * lineLength + column
-                                let phase = phases + (k * alpha + column) * padded
-                                for t in 0..<across { phase[t] = line[m * t] }
-                            }
+                    }
+                    var t0 = 0
+                    while t0 < across {
+                        let lanes = min(Vector.scalarCount, across - t0)
+                        for index in 0..<(alpha * alpha) {
+                            d[index] = VectorKernels.load(phases + index * padded + t0)
                         }
-                        var t0 = 0
-                        while t0 < across {
-                            let lanes = min(Vector.scalarCount, across - t0)
-                            for index in 0..<(alpha * alpha) {
-                                d[index] = VectorKernels.load(phases + index * padded + t0)
-                            }
-                            for i in 0..<alpha {
-                                for column in 0..<alpha {
-                                    var sum = Vector()
-                                    for k in 0..<alpha where bt[i * alpha + k] != 0 {
-                                        sum += bt[i * alpha + k] * d[k * alpha + column]
-                                    }
-                                    half[i * alpha + column] = sum
-                                }
-                            }
-                            for i in 0..<alpha {
-                                for j in 0..<alpha {
-                                    var sum = Vector()
-                                    for column in 0..<alpha where bt[j * alpha + column] != 0 {
-                                        sum += bt[j * alpha + column] * half[i * alpha + column]
-                                    }
-                                    let target =
-                                        transformed + ((i * alpha + j) * inputs + channel) * tiles + row * across + t0
-                                    VectorKernels.store(sum, to: target, lanes: lanes)
-                                }
-                            }
-                            t0 += Vector.scalarCount
+                        for column in 0..<alpha { tile.inputLine(d + column, alpha, half + column) }
+                        for i in 0..<alpha { tile.inputLine(half + i * alpha, 1, full + i * alpha) }
+                        for index in 0..<(alpha * alpha) {
+                            let target = transformed + (index * inputs + channel) * tiles + row * across + t0
+                            VectorKernels.store(full[index], to: target, lanes: lanes)
                         }
+                        t0 += Vector.scalarCount
                     }
                 }
             }
@@ -103,56 +85,40 @@ struct WinogradShape: Sendable {
         let (across, padded) = (tilesAcross, paddedAcross)
         let (outHeight, outWidth) = (outHeight, outWidth)
         let tiles = rows * across
-        tile.outputTransform.withUnsafeBufferPointer { transform in
-            let at = transform.baseAddress!
-            Parallel.forRanges(count: outputs, minimumPerChunk: 1) { channels in
-                let pixels = UnsafeMutablePointer<Float>.allocate(capacity: m * m * padded)
-                let vectors = UnsafeMutablePointer<Vector>.allocate(capacity: alpha * alpha + alpha * m)
-                defer {
-                    pixels.deallocate()
-                    vectors.deallocate()
-                }
-                let (gathered, half) = (vectors, vectors + alpha * alpha)
-                for channel in channels {
-                    let offset = bias?[channel] ?? 0
-                    for row in 0..<rows {
-                        let tileRow = firstRow + row
-                        let (image, tileY) = (tileRow / tilesDown, tileRow % tilesDown)
-                        var t0 = 0
-                        while t0 < across {
-                            for index in 0..<(alpha * alpha) {
-                                gathered[index] = VectorKernels.load(
-                                    products + (index * outputs + channel) * tiles + row * across + t0)
-                            }
-                            for i in 0..<alpha {
-                                for q in 0..<m {
-                                    var sum = Vector()
-                                    for j in 0..<alpha where at[q * alpha + j] != 0 {
-                                        sum += at[q * alpha + j] * gathered[i * alpha + j]
-                                    }
-                                    half[i * m + q] = sum
-                                }
-                            }
-                            for p in 0..<m {
-                                for q in 0..<m {
-                                    var sum = Vector(repeating: offset)
-                                    for i in 0..<alpha where at[p * alpha + i] != 0 {
-                                        sum += at[p * alpha + i] * half[i * m + q]
-                                    }
-                                    VectorKernels.store(sum, to: pixels + (p * m + q) * padded + t0)
-                                }
-                            }
-                            t0 += Vector.scalarCount
+        Parallel.forRanges(count: outputs, minimumPerChunk: 1) { channels in
+            let pixels = UnsafeMutablePointer<Float>.allocate(capacity: m * m * padded)
+            let vectors = UnsafeMutablePointer<Vector>.allocate(capacity: alpha * alpha + alpha * m + m * m)
+            defer {
+                pixels.deallocate()
+                vectors.deallocate()
+            }
+            let (gathered, half, result) = (vectors, vectors + alpha * alpha, vectors + alpha * alpha + alpha * m)
+            for channel in channels {
+                let offset = Vector(repeating: bias?[channel] ?? 0)
+                for row in 0..<rows {
+                    let tileRow = firstRow + row
+                    let (image, tileY) = (tileRow / tilesDown, tileRow % tilesDown)
+                    var t0 = 0
+                    while t0 < across {
+                        for index in 0..<(alpha * alpha) {
+                            gathered[index] = VectorKernels.load(
+                                products + (index * outputs + channel) * tiles + row * across + t0)
                         }
-                        for p in 0..<m {
-                            let y = m * tileY + p
-                            guard y < outHeight else { break }
-                            let line = output + ((image * outputs + channel) * outHeight + y) * outWidth
-                            for q in 0..<m {
-                                let source = pixels + (p * m + q) * padded
-                                let count = (outWidth - q + m - 1) / m
-                                for t in 0..<count { line[m * t + q] = source[t] }
-                            }
+                        for i in 0..<alpha { tile.outputLine(gathered + i * alpha, 1, half + i * m) }
+                        for q in 0..<m { tile.outputLine(half + q, m, result + q, offset: offset) }
+                        for index in 0..<(m * m) {
+                            VectorKernels.store(result[index], to: pixels + index * padded + t0)
+                        }
+                        t0 += Vector.scalarCount
+                    }
+                    for p in 0..<m {
+                        let y = m * tileY + p
+                        guard y < outHeight else { break }
+                        let line = output + ((image * outputs + channel) * outHeight + y) * outWidth
+                        for q in 0..<m {
+                            let source = pixels + (p * m + q) * padded
+                            let count = (outWidth - q + m - 1) / m
+                            for t in 0..<count { line[m * t + q] = source[t] }
                         }
                     }
                 }
