@@ -44,10 +44,18 @@ enum KernelCases {
             Benchmark(name: "linear-2x4096x320-to-2560") {
                 EngineKernels.linear(tokens, weight: projection, bias: projectionBias)
             })
-        // The text encoder's MLP on two prompts (2 x 77 tokens): its weights laid out in panels, or through the BLAS.
-        for (name, inputs, outputs) in [("linear-2x77x768-to-3072", 768, 3072), ("linear-2x77x3072-to-768", 3072, 768)]
-        {
-            let input = random.tensor([2, 77, inputs])
+        // The text encoder's MLP on two prompts (2 x 77 tokens), the UNet's projections and feed-forward layers at
+        // each level (its feed-forward runs 1,024 tokens at a time): weights laid out in panels, or through the BLAS.
+        let layers: [(String, rows: Int, inputs: Int, outputs: Int)] = [
+            ("linear-2x77x768-to-3072", 154, 768, 3072), ("linear-2x77x3072-to-768", 154, 3072, 768),
+            ("linear-2x4096x320-to-320", 8192, 320, 320), ("linear-1024x320-to-2560", 1024, 320, 2560),
+            ("linear-1024x1280-to-320", 1024, 1280, 320), ("linear-2x1024x640-to-640", 2048, 640, 640),
+            ("linear-1024x640-to-5120", 1024, 640, 5120), ("linear-1024x2560-to-640", 1024, 2560, 640),
+            ("linear-2x256x1280-to-1280", 512, 1280, 1280), ("linear-512x1280-to-10240", 512, 1280, 10240),
+            ("linear-512x5120-to-1280", 512, 5120, 1280),
+        ]
+        for (name, rows, inputs, outputs) in layers {
+            let input = random.tensor([rows, inputs])
             let weight = random.tensor([outputs, inputs], scale: 1 / Float(inputs).squareRoot())
             let bias = random.tensor([outputs], scale: 0.1)
             let panels = EngineKernels.linearLayer(weight: weight, bias: bias, inPanels: true)
