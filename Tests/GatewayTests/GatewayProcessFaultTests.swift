@@ -153,7 +153,9 @@ import Testing
                     #expect(reservations[id] == .settled || reservations[id] == .released, "\(id)")
                     #expect(charges[id]?.charged == charges[id]?.shown, "\(id): \(String(describing: charges[id]))")
                     #expect((charges[id]?.charged ?? 0) > 0, "\(id) made an image for nothing")
-                case "interrupted": #expect(reservations[id] == .released || reservations[id] == .refunded, "\(id)")
+                case "interrupted":
+                    #expect(reservations[id] == .released || reservations[id] == .refunded, "\(id)")
+                    #expect(charges[id]?.charged == charges[id]?.shown, "\(id): \(String(describing: charges[id]))")
                 default: Issue.record("job \(id) is \(jobs[id] ?? "missing") after the restart")
                 }
             }

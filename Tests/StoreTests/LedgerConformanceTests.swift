@@ -170,8 +170,10 @@ import Testing
         _ = try await dead.ledger.reserve(Fixtures.request("d-1", estimate: 5_000, now: now))
         _ = try await dead.ledger.reserve(Fixtures.request("d-2", estimate: 5_000, now: now))
         try await dead.ledger.recordAttempt(Fixtures.attempt("gpu", cost: 700, at: now), jobID: JobID("d-2"))
-        try await dead.jobs.insert(Fixtures.job("d-1", at: now))
-        #expect(try await dead.jobs.markRunning(JobID("d-1"), at: now))
+        for id in ["d-1", "d-2"] {
+            try await dead.jobs.insert(Fixtures.job(id, at: now))
+            #expect(try await dead.jobs.markRunning(JobID(id), at: now))
+        }
         await fixture.abandon(dead)
 
         let next = try await fixture.open(instance: "b", started: now.addingTimeInterval(1), lease: .milliseconds(300))
@@ -180,8 +182,14 @@ import Testing
         #expect(Set(released.map(\.jobID)) == [JobID("d-1"), JobID("d-2")])
         #expect(released.allSatisfy { $0.state == .released })
         #expect(released.first { $0.jobID == JobID("d-2") }?.chargedMicros == 700, "what it recorded is settled")
-        #expect(try await next.jobs.interruptOrphans(at: now) == 1)
-        #expect(try await next.jobs.job(JobID("d-1"))?.status == .interrupted)
+        #expect(try await next.jobs.interruptOrphans(at: now) == 2)
+        // Each interrupted job shows what releasing its reservation charged, and says so.
+        let unpaid = try #require(try await next.jobs.job(JobID("d-1")))
+        #expect(unpaid.status == .interrupted && unpaid.costMicros == 0)
+        #expect(unpaid.errorMessage?.hasSuffix("it was not charged") == true, "\(unpaid.errorMessage ?? "")")
+        let paid = try #require(try await next.jobs.job(JobID("d-2")))
+        #expect(paid.status == .interrupted && paid.costMicros == 700)
+        #expect(paid.errorMessage?.hasSuffix("the work recorded before the stop was charged") == true)
         #expect(try await next.ledger.recoverOrphans(now: now).isEmpty, "released once")
         let windows = try await next.ledger.remaining(
             user: Fixtures.alice, limits: QuotaLimits(imagesPerDay: 10, spendPerDayMicros: 100_000), now: now)

@@ -26,8 +26,8 @@ protocol JobStore: Sendable {
     /// Closes an unfinished job; false when it had already finished.
     func finish(_ id: JobID, _ outcome: JobOutcome, at date: Date) async throws -> Bool
 
-    /// Marks as interrupted the unfinished jobs that no running process will finish (their process died); returns
-    /// how many.
+    /// Marks as interrupted the unfinished jobs that no running process will finish (their process died), each with
+    /// the charge its reservation was closed with (the ledger's `recoverOrphans` runs first); returns how many.
     func interruptOrphans(at date: Date) async throws -> Int
 
     /// Deletes jobs that finished before `cutoff`; returns how many.

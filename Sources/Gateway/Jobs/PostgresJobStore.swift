@@ -145,11 +145,13 @@ final class PostgresJobStore: JobStore, JobSignalChannel {
             let ids = try await connection.rows(
                 """
                 UPDATE jobs SET status = 'interrupted', finished_ms = \(date.unixMilliseconds),
-                    error_code = 'interrupted',
-                    error_message = 'the gateway instance running the job stopped; what it did not finish was not charged'
-                WHERE status IN ('queued', 'running') AND EXISTS (
-                    SELECT 1 FROM reservations r WHERE r.job_id = jobs.id AND r.state = 'released')
-                RETURNING id
+                    error_code = 'interrupted', cost_micros = r.charged_micros,
+                    error_message = CASE WHEN r.charged_micros > 0
+                        THEN 'the gateway instance running the job stopped; the work recorded before the stop was charged'
+                        ELSE 'the gateway instance running the job stopped; it was not charged' END
+                FROM reservations r
+                WHERE jobs.status IN ('queued', 'running') AND r.job_id = jobs.id AND r.state = 'released'
+                RETURNING jobs.id
                 """, logger: logger
             ).map { JobID(try $0.value(0, as: String.self)) }
             for id in ids {

@@ -113,14 +113,22 @@ final class SQLiteJobStore: JobStore {
     }
 
     /// Marks every queued or running job as interrupted: one process writes the file, so at start they all belonged
-    /// to a process that died.
+    /// to a process that died. Each shows what closing its reservation charged (the ledger's `recoverOrphans`, which
+    /// runs first, charges the attempts recorded before the stop).
     func interruptOrphans(at date: Date) async throws -> Int {
         try await database.write { connection in
             try connection.run(
                 """
+                WITH charges AS (
+                    SELECT jobs.id AS id, coalesce(r.charged_micros, 0) AS charged
+                    FROM jobs LEFT JOIN reservations r ON r.job_id = jobs.id AND r.state <> 'held'
+                    WHERE jobs.status IN ('queued', 'running'))
                 UPDATE jobs SET status = 'interrupted', finished_ms = ?1, error_code = 'interrupted',
-                    error_message = 'the gateway stopped while the job was waiting or running; it was not charged'
-                WHERE status IN ('queued', 'running')
+                    cost_micros = charges.charged,
+                    error_message = CASE WHEN charges.charged > 0
+                        THEN 'the gateway stopped while the job was running; the work recorded before the stop was charged'
+                        ELSE 'the gateway stopped while the job was waiting or running; it was not charged' END
+                FROM charges WHERE jobs.id = charges.id
                 """,
                 [.integer(date.unixMilliseconds)])
         }

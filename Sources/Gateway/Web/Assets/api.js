@@ -216,7 +216,11 @@ const JOB_FAILURES = {
     Number(job.cost_micros) > 0
       ? `You cancelled this image; the work the service had already done cost ${dollars(job.cost_micros)}.`
       : "You cancelled this image; nothing was charged.",
-  interrupted: () => "The gateway restarted while making this image; you were not charged. Submit it again.",
+  interrupted: (job) =>
+    Number(job.cost_micros) > 0
+      ? "The gateway restarted while making this image; the work the service had already done cost " +
+        `${dollars(job.cost_micros)}. Submit it again.`
+      : "The gateway restarted while making this image; you were not charged. Submit it again.",
   no_provider_available: () =>
     "Every image service failed for this job, so it could not be made. Unpaid work was not charged; " +
     "try again later.",
