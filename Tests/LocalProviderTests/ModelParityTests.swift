@@ -50,6 +50,32 @@ import Testing
         }
     }
 
+    /// A guided pair (the same latents twice, two contexts) runs its shared part once (`UNet.forward`); each item
+    /// must come out as it does on its own.
+    @Test(arguments: Fixtures.models)
+    func aGuidedPairMatchesEachItemAlone(model: String) throws {
+        let unet = try Self.load(model, .diffusers).unet
+        let reference = try SafetensorsFile(path: Fixtures.path("\(model)/reference.safetensors"))
+        let latents = try reference.tensor("unet_latents").firstBatchItem()
+        let context = try reference.tensor("unet_context")
+        try #require(context.shape[0] == 2 && !context.batchItemsAreIdentical)
+        let timestep = try reference.tensor("unet_timestep").scalars[0]
+        let pair = try unet.forward(latents: latents.repeatingBatch(2), timestep: timestep, context: context)
+        #expect(pair.shape == [2] + latents.shape.dropFirst())
+        let itemSize = context.count / 2
+        for item in 0..<2 {
+            let alone = try unet.forward(
+                latents: latents, timestep: timestep,
+                context: Tensor(
+                    shape: [1] + context.shape.dropFirst(),
+                    scalars: Array(context.scalars[(item * itemSize)..<((item + 1) * itemSize)])))
+            let fromPair = Tensor(
+                shape: alone.shape, scalars: Array(pair.scalars[(item * alone.count)..<((item + 1) * alone.count)]))
+            // Float rounding apart: the products after the split have other shapes than one item's alone.
+            #expect(Fixtures.relativeError(fromPair, alone) < 1e-5, "\(model) item \(item)")
+        }
+    }
+
     @Test(arguments: ["fp16", "bf16"])
     func halfPrecisionWeightsMatchWideningInPython(variant: String) throws {
         let errors = try Self.errors(

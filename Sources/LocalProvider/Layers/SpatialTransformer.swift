@@ -44,7 +44,8 @@ struct SpatialTransformer: Sendable {
         case .convolution(let conv): output = conv(tokens.tokensToImage(height: height, width: width))
         case .linear(let linear): output = linear(tokens).tokensToImage(height: height, width: width)
         }
-        output.add(input)
+        // The blocks turn an input of one item into one per context item (`TransformerBlock`).
+        output.add(input.shape[0] == output.shape[0] ? input : input.repeatingBatch(output.shape[0]))
         return output
     }
 }

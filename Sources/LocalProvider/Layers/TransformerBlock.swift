@@ -21,9 +21,12 @@ struct TransformerBlock: Sendable {
         feedForward = try FeedForward(weights, "\(prefix).ff", width: width)
     }
 
-    /// `input` is `[N, tokens, width]`, `context` `[N, contextTokens, contextWidth]`.
+    /// `input` is `[N, tokens, width]`, `context` `[N, contextTokens, contextWidth]`; an `input` of one item with a
+    /// context of N is N items alike up to here (see `UNet.forward`): it is repeated N times after the
+    /// self-attention, the last step that does not depend on the context.
     func callAsFunction(_ input: Tensor, context: Tensor) -> Tensor {
         var hidden = input.adding(selfAttention(norm1(input)))
+        if hidden.shape[0] != context.shape[0] { hidden = hidden.repeatingBatch(context.shape[0]) }
         hidden.add(crossAttention(norm2(hidden), context: context))
         hidden.add(feedForward(norm3(hidden)))
         return hidden

@@ -60,18 +60,23 @@ public struct UNet: Sendable {
                 "UNet context must be [\(latents.shape[0]), tokens, \(config.crossAttentionDim)], got \(context.shape)")
         }
         let batch = latents.shape[0]
+        // Every item has the same timestep: one row of time embedding serves them all.
         let features = timeFeatures(timestep)
-        let repeated = Tensor(
-            shape: [batch, features.count],
-            scalars: Array([[Float]](repeating: features.scalars, count: batch).joined()))
-        let activatedTime = Activation.silu(timeLinear2(Activation.silu(timeLinear1(repeated))))
+        let time = Tensor(shape: [1, features.count], scalars: features.scalars)
+        let activatedTime = Activation.silu(timeLinear2(Activation.silu(timeLinear1(time))))
 
-        var hidden = convIn(latents)
+        // A guided pair is the same latents twice, told apart only by its text context: up to the first
+        // cross-attention both items compute the same thing, so that part runs once, on one item, and the first
+        // transformer block repeats its result for every item before it attends to the context (`TransformerBlock`).
+        var hidden = convIn(latents.batchItemsAreIdentical ? latents.firstBatchItem() : latents)
         var skips = [hidden]
         for block in downBlocks {
             hidden = try block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
         }
         hidden = try midBlock(hidden, activatedTime: activatedTime, context: context)
+        // A UNet without attention so far (or none at all) still holds one item: every item from here on.
+        skips = skips.map { $0.shape[0] == batch ? $0 : $0.repeatingBatch(batch) }
+        if hidden.shape[0] != batch { hidden = hidden.repeatingBatch(batch) }
         for block in upBlocks {
             hidden = try block(hidden, activatedTime: activatedTime, context: context, skips: &skips)
         }

@@ -1,4 +1,7 @@
-/// Layout changes between image (`[N, C, H, W]`) and token (`[N, H*W, C]`) views, and channel concatenation.
+import Glibc
+
+/// Layout changes between image (`[N, C, H, W]`) and token (`[N, H*W, C]`) views, channel concatenation, and
+/// batches of one repeated item.
 extension Tensor {
     /// `[N, C, H, W]` to `[N, H*W, C]`.
     func imageToTokens() -> Tensor {
@@ -70,13 +73,47 @@ extension Tensor {
         }
     }
 
-    /// Adds `perChannel` (`[N, C]`) to every pixel of this `[N, C, H, W]` tensor, in place.
+    /// Adds `perChannel` (`[N, C]`, or `[1, C]` for every image alike) to every pixel of this `[N, C, H, W]` tensor,
+    /// in place.
     mutating func addPerChannel(_ perChannel: Tensor) {
-        precondition(shape.count == 4 && perChannel.shape == [shape[0], shape[1]])
-        let plane = shape[2] * shape[3]
+        precondition(
+            shape.count == 4 && (perChannel.shape == [shape[0], shape[1]] || perChannel.shape == [1, shape[1]]),
+            "cannot add \(perChannel.shape) per channel to \(shape)")
+        let (channels, plane) = (shape[1], shape[2] * shape[3])
+        let rows = perChannel.shape[0]
         scalars.withUnsafeMutableBufferPointer { data in
-            for (index, value) in perChannel.scalars.enumerated() {
-                VectorKernels.affine(data.baseAddress! + index * plane, count: plane, multiplier: 1, addend: value)
+            perChannel.scalars.withUnsafeBufferPointer { values in
+                for index in 0..<(shape[0] * channels) {
+                    let value = values[index % (rows * channels)]
+                    VectorKernels.affine(data.baseAddress! + index * plane, count: plane, multiplier: 1, addend: value)
+                }
+            }
+        }
+    }
+
+    /// Whether every item along the first dimension equals the first, bit for bit.
+    var batchItemsAreIdentical: Bool {
+        guard let batch = shape.first, batch > 1 else { return true }
+        let size = count / batch
+        return scalars.withUnsafeBufferPointer { items in
+            (1..<batch).allSatisfy { memcmp(items.baseAddress!, items.baseAddress! + $0 * size, size * 4) == 0 }
+        }
+    }
+
+    /// The first item along the first dimension, keeping that dimension: `[N, ...] -> [1, ...]`.
+    func firstBatchItem() -> Tensor {
+        precondition(shape.first.map { $0 > 0 } == true, "no first item in \(shape)")
+        return Tensor(shape: [1] + shape.dropFirst(), scalars: Array(scalars.prefix(count / shape[0])))
+    }
+
+    /// This one-item tensor repeated `batch` times along the first dimension: `[1, ...] -> [batch, ...]`.
+    func repeatingBatch(_ batch: Int) -> Tensor {
+        precondition(shape.first == 1 && batch > 0, "cannot repeat \(shape) as a batch of \(batch)")
+        return Tensor(shape: [batch] + shape.dropFirst()) { target in
+            scalars.withUnsafeBufferPointer { item in
+                for index in 0..<batch {
+                    (target.baseAddress! + index * item.count).initialize(from: item.baseAddress!, count: item.count)
+                }
             }
         }
     }
