@@ -163,6 +163,22 @@ import Testing
         #expect(Array(joined.scalars[80..<140]) == Array(image.scalars[60..<120]))
     }
 
+    /// The spatial transformer's projections change layout inside their product: the same as convolving, then
+    /// transposing.
+    @Test(arguments: [true, false])
+    func pointwiseProjectionsChangeLayoutLikeConvolvingThenTransposing(withBias: Bool) {
+        var values = TestValues(seed: withBias ? 8 : 9)
+        let conv = Conv2d(weight: values.tensor([5, 3, 1, 1]), bias: withBias ? values.tensor([5]) : nil)
+        let image = values.tensor([2, 3, 4, 7])
+        #expect(Fixtures.relativeError(conv.pointwiseToTokens(image), conv(image).imageToTokens()) < 1e-6)
+        let back = Conv2d(weight: values.tensor([3, 5, 1, 1]), bias: withBias ? values.tensor([3]) : nil)
+        let tokens = values.tensor([2, 28, 5])
+        #expect(
+            Fixtures.relativeError(
+                back.pointwiseFromTokens(tokens, height: 4, width: 7), back(tokens.tokensToImage(height: 4, width: 7)))
+                < 1e-6)
+    }
+
     @Test func vectorExponentialMatchesTheScalarOne() {
         var worst: Float = 0
         var x: Float = -90

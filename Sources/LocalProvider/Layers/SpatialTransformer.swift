@@ -35,13 +35,13 @@ struct SpatialTransformer: Sendable {
         let (height, width) = (input.shape[2], input.shape[3])
         var tokens: Tensor
         switch projectIn {
-        case .convolution(let conv): tokens = conv(norm(input)).imageToTokens()
+        case .convolution(let conv): tokens = conv.pointwiseToTokens(norm(input))
         case .linear(let linear): tokens = linear(norm(input).imageToTokens())
         }
         for block in blocks { tokens = block(tokens, context: context) }
         var output: Tensor
         switch projectOut {
-        case .convolution(let conv): output = conv(tokens.tokensToImage(height: height, width: width))
+        case .convolution(let conv): output = conv.pointwiseFromTokens(tokens, height: height, width: width)
         case .linear(let linear): output = linear(tokens).tokensToImage(height: height, width: width)
         }
         // The blocks turn an input of one item into one per context item (`TransformerBlock`).
