@@ -146,9 +146,8 @@ final class PostgresJobStore: JobStore, JobSignalChannel {
                 """
                 UPDATE jobs SET status = 'interrupted', finished_ms = \(date.unixMilliseconds),
                     error_code = 'interrupted', cost_micros = r.charged_micros,
-                    error_message = CASE WHEN r.charged_micros > 0
-                        THEN 'the gateway instance running the job stopped; the work recorded before the stop was charged'
-                        ELSE 'the gateway instance running the job stopped; it was not charged' END
+                    error_message = 'the gateway instance running the job stopped; ' || CASE WHEN r.charged_micros > 0
+                        THEN 'the work recorded before the stop was charged' ELSE 'it was not charged' END
                 FROM reservations r
                 WHERE jobs.status IN ('queued', 'running') AND r.job_id = jobs.id AND r.state = 'released'
                 RETURNING jobs.id

@@ -125,9 +125,9 @@ final class SQLiteJobStore: JobStore {
                     WHERE jobs.status IN ('queued', 'running'))
                 UPDATE jobs SET status = 'interrupted', finished_ms = ?1, error_code = 'interrupted',
                     cost_micros = charges.charged,
-                    error_message = CASE WHEN charges.charged > 0
-                        THEN 'the gateway stopped while the job was running; the work recorded before the stop was charged'
-                        ELSE 'the gateway stopped while the job was waiting or running; it was not charged' END
+                    error_message = 'the gateway stopped while the job was ' || CASE WHEN charges.charged > 0
+                        THEN 'running; the work recorded before the stop was charged'
+                        ELSE 'waiting or running; it was not charged' END
                 FROM charges WHERE jobs.id = charges.id
                 """,
                 [.integer(date.unixMilliseconds)])

@@ -125,7 +125,8 @@ extension Conv2d {
         Parallel.forRanges(count: (pairs + width - 1) / width, minimumPerChunk: 64) { blocks in
             let vectors = UnsafeMutablePointer<Vector>.allocate(capacity: 9 + 3 * alpha + alpha * alpha)
             let staging = UnsafeMutablePointer<Float>.allocate(capacity: 9 * width)
-            // The 16 pairs' taps tap by tap, so each tap is one vector load; lanes past the last pair stay 0.
+            // The 16 pairs' taps, tap by tap, so that each tap is one vector load (lanes past the last pair hold
+            // whatever they held and are never stored).
             let byTap = UnsafeMutablePointer<Float>.allocate(capacity: 9 * width)
             byTap.initialize(repeating: 0, count: 9 * width)
             defer {

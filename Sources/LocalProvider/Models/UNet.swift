@@ -68,7 +68,7 @@ public struct UNet: Sendable {
         // A guided pair is the same latents twice, told apart only by its text context: up to the first
         // cross-attention both items compute the same thing, so that part runs once, on one item, and the first
         // transformer block repeats its result for every item before it attends to the context (`TransformerBlock`).
-        var hidden = convIn(latents.batchItemsAreIdentical ? latents.firstBatchItem() : latents)
+        var hidden = convIn(batch > 1 && latents.batchItemsAreIdentical ? latents.firstBatchItem() : latents)
         var skips = [hidden]
         for block in downBlocks {
             hidden = try block(hidden, activatedTime: activatedTime, context: context, skips: &skips)

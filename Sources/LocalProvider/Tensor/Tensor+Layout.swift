@@ -96,7 +96,9 @@ extension Tensor {
         guard let batch = shape.first, batch > 1 else { return true }
         let size = count / batch
         return scalars.withUnsafeBufferPointer { items in
-            (1..<batch).allSatisfy { memcmp(items.baseAddress!, items.baseAddress! + $0 * size, size * 4) == 0 }
+            (1..<batch).allSatisfy {
+                memcmp(items.baseAddress!, items.baseAddress! + $0 * size, size * MemoryLayout<Float>.stride) == 0
+            }
         }
     }
 
