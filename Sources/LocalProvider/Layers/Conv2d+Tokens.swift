@@ -42,11 +42,7 @@ extension Conv2d {
                 weight.scalars.withUnsafeBufferPointer { w in
                     for item in 0..<batch {
                         let target = output.baseAddress! + item * outputs * plane
-                        if let bias {
-                            for channel in 0..<outputs {
-                                (target + channel * plane).update(repeating: bias.scalars[channel], count: plane)
-                            }
-                        }
+                        fillBias(target, plane: plane)
                         // image (out x plane) = W (out x in) * tokens^T (in x plane)
                         BLAS.gemm(
                             transposeB: true, m: outputs, n: plane, k: inputs, a: w.baseAddress!, lda: inputs,

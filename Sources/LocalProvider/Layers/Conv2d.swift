@@ -174,7 +174,8 @@ struct Conv2d: Sendable {
         }
     }
 
-    private func fillBias(_ target: UnsafeMutablePointer<Float>, plane: Int) {
+    /// Writes each output channel's bias over its `plane` pixels of one image at `target` (nothing without a bias).
+    func fillBias(_ target: UnsafeMutablePointer<Float>, plane: Int) {
         guard let bias else { return }
         for channel in 0..<outputChannels {
             (target + channel * plane).update(repeating: bias.scalars[channel], count: plane)
